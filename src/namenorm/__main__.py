@@ -1,0 +1,5 @@
+import sys
+
+from namenorm.cli import main
+
+sys.exit(main())

@@ -1,0 +1,360 @@
+"""Turn a name in any script into folded, lower-case ASCII Latin.
+
+The pipeline, in order:
+
+1. Reject non-``str`` input with :class:`TypeError`; truncate to ``MAX_NAME_LENGTH``.
+2. Unicode NFC, then drop control, format (ZWJ, RLM, ...) and unassigned characters.
+3. Split each whitespace token into runs of one script and romanise each run:
+   Arabic script (Persian and Urdu letters too) with a name-oriented romaniser
+   (:func:`_romanize_arabic`), Cyrillic (Russian, Ukrainian, Serbian, ...) and
+   Greek with tables close to BGN/PCGN and to press usage, Latin by folding
+   diacritics and special letters (Turkish ``ı``, German ``ß``, Polish ``ł``, ...),
+   anything else through Unidecode. Mixed-script tokens such as ``Çavuşoغلlu``
+   are romanised run by run, so the Arabic letters become ``gh``/``l`` in place.
+4. Lower-case; apostrophes and the marks for ayn and hamza are dropped inside a
+   word; any other punctuation separates tokens.
+
+The result is what every later stage (parts, keys, score) works on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from unidecode import unidecode
+
+from namenorm._config import MAX_NAME_LENGTH
+
+__all__ = ["normalize", "fold", "script_of"]
+
+
+def _check_str(value: object, what: str = "name") -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    return value
+
+
+# --- Latin --------------------------------------------------------------------
+
+# Letters that NFD does not decompose into a base letter and a mark.
+_LATIN_SPECIAL = {
+    "ß": "ss",  # U+00DF LATIN SMALL LETTER SHARP S
+    "ẞ": "ss",  # U+1E9E LATIN CAPITAL LETTER SHARP S
+    "ı": "i",  # U+0131 LATIN SMALL LETTER DOTLESS I (Turkish)
+    "ł": "l",  # U+0142 LATIN SMALL LETTER L WITH STROKE
+    "Ł": "l",
+    "ø": "o",  # U+00F8 LATIN SMALL LETTER O WITH STROKE
+    "Ø": "o",
+    "æ": "ae",  # U+00E6 LATIN SMALL LETTER AE
+    "Æ": "ae",
+    "œ": "oe",  # U+0153 LATIN SMALL LIGATURE OE
+    "Œ": "oe",
+    "đ": "d",  # U+0111 LATIN SMALL LETTER D WITH STROKE
+    "Đ": "d",
+    "ð": "d",  # U+00F0 LATIN SMALL LETTER ETH
+    "Ð": "d",
+    "þ": "th",  # U+00FE LATIN SMALL LETTER THORN
+    "Þ": "th",
+    "ħ": "h",  # U+0127 LATIN SMALL LETTER H WITH STROKE (Maltese)
+    "Ħ": "h",
+    "ŀ": "l",
+    "ſ": "s",
+    "ŋ": "ng",
+    # Marks for ayn and hamza in scholarly romanisation, read as nothing.
+    "ʿ": "",  # U+02BF MODIFIER LETTER LEFT HALF RING
+    "ʾ": "",  # U+02BE MODIFIER LETTER RIGHT HALF RING
+    "ʼ": "",  # U+02BC MODIFIER LETTER APOSTROPHE
+    "ʻ": "",  # U+02BB MODIFIER LETTER TURNED COMMA
+    "ˈ": "",
+}
+
+# --- Cyrillic -----------------------------------------------------------------
+
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo",
+    "ж": "zh", "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    # Ukrainian and Belarusian
+    "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u",
+    # Serbian, Macedonian
+    "ђ": "dj", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "c", "џ": "dz",
+    "ѓ": "gj", "ќ": "kj", "ѕ": "dz",
+    # Kazakh, Tatar, Bashkir, Kyrgyz, ...
+    "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u",
+    "һ": "h", "ҳ": "h", "ҷ": "j", "ӣ": "i", "ӯ": "u",
+}
+_UKRAINIAN_MARKERS = frozenset("іїєґ")
+_CYR_VOWELS = frozenset("аеёиоуыэюяіїєъь")
+
+# --- Greek --------------------------------------------------------------------
+
+_GREEK_DIGRAPHS = (
+    ("ου", "ou"), ("αι", "ai"), ("ει", "ei"), ("οι", "oi"), ("μπ", "b"),
+    ("ντ", "d"), ("γκ", "g"), ("γγ", "ng"), ("αυ", "av"), ("ευ", "ev"),
+)
+_GREEK = {
+    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i",
+    "θ": "th", "ι": "i", "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x",
+    "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s", "τ": "t", "υ": "y",
+    "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
+}
+
+# --- Arabic script ------------------------------------------------------------
+
+# Consonants and letters with a fixed reading.
+_ARABIC = {
+    "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d",
+    "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d",
+    "ط": "t", "ظ": "z", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l",
+    "م": "m", "ن": "n", "ه": "h",
+    "ة": "a",  # U+0629 TEH MARBUTA: the -a/-ah ending
+    "ى": "a",  # U+0649 ALEF MAKSURA
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a",  # alef and its hamza forms
+    "ء": "", "ؤ": "u", "ئ": "i",  # hamza on the line, on waw, on yeh
+    # Persian, Urdu, Maghrebi and other letters of the script
+    "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ک": "k", "ڤ": "v", "ڥ": "v",
+    "ڨ": "g", "ڭ": "g", "ٹ": "t", "ڈ": "d", "ڑ": "r", "ں": "n", "ھ": "h",
+    "ۀ": "a", "ە": "a", "ے": "e", "ۃ": "a", "ك": "k",
+}
+_ARABIC_WAW = frozenset("وۆۇۈ")
+_ARABIC_YEH = frozenset("يیېۍ")
+_ARABIC_AYN = "ع"
+_ARABIC_ALEFS = frozenset("اأإآٱ")
+# Tashkeel, Quranic marks and tatweel carry no consonant: dropped.
+_ARABIC_DROP = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def _romanize_arabic(run: str, word_start: bool) -> str:
+    """Romanise one run of Arabic-script letters, the way names are written.
+
+    Short vowels are not written in Arabic, so this gives the consonants and
+    long vowels (``محمد`` → ``mahmd``, ``بولدين`` → ``buldin``), with waw and
+    yeh read as consonants at the start of a word and after alef, and as the
+    vowels u and i elsewhere. The article is split off as a separate ``al``
+    token. A word that would start with two consonants gets an ``a`` between
+    them, since Arabic words never do. The keys module compares consonant
+    skeletons, so the missing short vowels cost little in matching.
+    """
+    run = _ARABIC_DROP.sub("", run).translate(_ARABIC_DIGITS)
+    prefix = ""
+    if word_start and len(run) > 3 and run[0] in "اٱ" and run[1] == "ل":
+        prefix, run = "al ", run[2:]
+    out: list[str] = []
+    prev = ""
+    for i, ch in enumerate(run):
+        if i == 1 and word_start and run[0] in _ARABIC_ALEFS and (ch in _ARABIC_WAW or ch in _ARABIC_YEH):
+            # An initial alef carrying a long vowel: أو = u (Ughlu, Obama), اي = i (Iran).
+            out[0] = ""
+            piece = "u" if ch in _ARABIC_WAW else "i"
+        elif ch in _ARABIC_WAW:
+            consonant = (i == 0 and word_start) or prev in _ARABIC_ALEFS or prev == "w"
+            piece = "w" if consonant else "u"
+        elif ch in _ARABIC_YEH:
+            if i == len(run) - 1 and i > 0:
+                piece = "i"
+            else:
+                consonant = (i == 0 and word_start) or prev in _ARABIC_ALEFS
+                piece = "y" if consonant else "i"
+        elif ch == _ARABIC_AYN:
+            piece = "a" if (i == 0 and word_start) else ""
+        else:
+            piece = _ARABIC.get(ch, "")
+            if not piece and unicodedata.category(ch).startswith("N"):
+                piece = ch
+        prev = "w" if piece == "w" else ch
+        out.append(piece)
+    text = "".join(out)
+    if word_start and len(text) >= 3:
+        # Insert a vowel after the first consonant of an initial cluster.
+        m = re.match(r"^(sh|th|dh|kh|gh|ch|zh|[b-df-hj-np-tv-z])([b-df-hj-np-tv-z])", text)
+        if m:
+            text = m.group(1) + "a" + text[len(m.group(1)) :]
+    return prefix + text
+
+
+def _romanize_cyrillic(run: str, word_start: bool, ukrainian: bool) -> str:
+    """Romanise Cyrillic; ``ukrainian`` (any і ї є ґ in the name) reads г as h, и as y."""
+    low = run.lower()
+    out: list[str] = []
+    n = len(low)
+    for i, ch in enumerate(low):
+        prev = low[i - 1] if i else ""
+        if ch == "е" and (i == 0 and word_start or prev in _CYR_VOWELS):
+            out.append("ye")
+        elif ch == "г" and ukrainian:
+            out.append("h")
+        elif ch == "и" and ukrainian:
+            out.append("y")
+        elif ch == "й" and i == n - 1 and i > 0 and prev in ("и", "ы"):
+            # -ий/-ый endings: press usage writes Dmitry, Zelensky.
+            out[-1] = "y"
+        else:
+            out.append(_CYRILLIC.get(ch, unidecode(ch).lower()))
+    return "".join(out)
+
+
+def _fold_other(run: str) -> str:
+    # Letters Unidecode has no reading for become their code point, so that a
+    # name in such a script still matches itself.
+    out = []
+    for ch in run:
+        ascii_ = unidecode(ch)
+        if not ascii_.strip() and unicodedata.category(ch).startswith("L"):
+            ascii_ = f" u{ord(ch):x} "
+        out.append(ascii_)
+    return "".join(out).lower()
+
+
+def _romanize_greek(run: str) -> str:
+    low = "".join(
+        c for c in unicodedata.normalize("NFD", run.lower()) if not unicodedata.combining(c)
+    )
+    for src, dst in _GREEK_DIGRAPHS:
+        low = low.replace(src, dst)
+    return "".join(_GREEK.get(c, c) for c in low)
+
+
+def _fold_latin(run: str) -> str:
+    out: list[str] = []
+    for ch in run:
+        special = _LATIN_SPECIAL.get(ch)
+        if special is not None:
+            out.append(special)
+            continue
+        base = unicodedata.normalize("NFD", ch)
+        stripped = "".join(c for c in base if not unicodedata.combining(c))
+        out.append(stripped if stripped.isascii() else unidecode(stripped))
+    return "".join(out).lower()
+
+
+def script_of(ch: str) -> str:
+    """Name the script of one character: latin, arabic, cyrillic, greek or other.
+
+    Args:
+        ch: a single character.
+
+    Returns:
+        One of ``"latin"``, ``"arabic"``, ``"cyrillic"``, ``"greek"``, ``"common"``
+        (digits, punctuation, marks) or ``"other"``.
+    """
+    o = ord(ch)
+    if o < 0x80:
+        return "latin" if ch.isalpha() else "common"
+    if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF:
+        return "arabic"
+    if 0x0400 <= o <= 0x052F or 0x1C80 <= o <= 0x1C8F or 0x2DE0 <= o <= 0x2DFF or 0xA640 <= o <= 0xA69F:
+        return "cyrillic"
+    if 0x0370 <= o <= 0x03FF or 0x1F00 <= o <= 0x1FFF:
+        return "greek"
+    if 0x00C0 <= o <= 0x024F or 0x1E00 <= o <= 0x1EFF or 0x0250 <= o <= 0x02AF:
+        return "latin"
+    if unicodedata.category(ch)[0] in "MNPSZ" or ch in _LATIN_SPECIAL:
+        return "common"
+    return "other"
+
+
+_SPLIT = re.compile(r"[^a-z0-9]+")
+_APOSTROPHES = re.compile(r"(?<=\w)['’`´‘ʹ](?=\w)")
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s(?!\w)", re.IGNORECASE)
+
+
+def _romanize_token(token: str, ukrainian: bool = False) -> str:
+    # Runs of one script, romanised each with its own rules.
+    out: list[str] = []
+    run: list[str] = []
+    run_script = ""
+    pos = 0
+
+    def flush() -> None:
+        if not run:
+            return
+        text = "".join(run)
+        at_start = pos == 0
+        if run_script == "arabic":
+            out.append(_romanize_arabic(text, at_start))
+        elif run_script == "cyrillic":
+            out.append(_romanize_cyrillic(text, at_start, ukrainian))
+        elif run_script == "greek":
+            out.append(_romanize_greek(text))
+        elif run_script == "other":
+            out.append(_fold_other(text))
+        else:
+            out.append(_fold_latin(text))
+
+    for ch in token:
+        sc = script_of(ch)
+        if sc == "common":
+            sc = run_script or "latin"
+        if sc != run_script and run:
+            flush()
+            pos += len(run)
+            run = []
+        run_script = sc
+        run.append(ch)
+    flush()
+    return "".join(out)
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text[:MAX_NAME_LENGTH])
+    if text.isascii() and text.isprintable():
+        return text
+    # Control, format (ZWJ, bidi marks), surrogates, unassigned and private use.
+    return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_cached(text: str) -> str:
+    text = _clean(text)
+    text = _POSSESSIVE.sub("", text)
+    text = _APOSTROPHES.sub("", text)
+    if text.isascii():
+        return " ".join(_SPLIT.split(text.lower())).strip()
+    ukrainian = any(c in _UKRAINIAN_MARKERS for c in text.lower())
+    pieces = [_romanize_token(tok, ukrainian) for tok in text.split()]
+    return " ".join(_SPLIT.split(" ".join(pieces))).strip()
+
+
+def fold(text: str) -> str:
+    """Fold a name to lower-case ASCII tokens separated by single spaces.
+
+    Like :func:`normalize`, but returns ``""`` rather than ``None`` for a name
+    with nothing left.
+
+    Args:
+        text: the name, in any script.
+
+    Returns:
+        The folded form, possibly empty.
+    """
+    return _fold_cached(_check_str(text))
+
+
+def normalize(name: str) -> str | None:
+    """The folded Latin form of a name, as namenorm matches it.
+
+    Any script is romanised (Arabic with a name-oriented romaniser, Cyrillic and
+    Greek with press-style tables, the rest through Unidecode), diacritics and
+    special letters are folded, possessives and apostrophes dropped, case
+    lowered and punctuation turned into single spaces. Idempotent; the output
+    is ASCII.
+
+    Args:
+        name: the name, in any script or in a mix of scripts.
+
+    Returns:
+        The folded form, or ``None`` when nothing letter-like is left.
+
+    Raises:
+        TypeError: if ``name`` is not a ``str``.
+
+    >>> normalize("Mevlüt Çavuşoغلlu")
+    'mevlut cavusoghllu'
+    """
+    folded = fold(name)
+    return folded or None

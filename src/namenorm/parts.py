@@ -1,0 +1,150 @@
+"""Split a folded name into parts: tokens with their keys and roles.
+
+What happens to the tokens of a folded name:
+
+- Titles, honorifics and ranks ("president", "retired major general",
+  "foreign minister", "sheikh") and demonyms in front of them become
+  *optional*: they count when both names have them, cost nothing when one
+  lacks them. They are dropped from the front only when a name part follows.
+- Particles (``al el ar as ash ad an at az ud ul`` and ``bin ibn ben bint
+  ould``, ``de da di van von``...) are optional too. A part after ``bin`` or
+  ``ibn`` is marked as a patronymic.
+- ``abd``/``abdel``/``abdul``/``abu``/``abou`` are joined to the next part, with
+  an article between them if there is one: "Abd al-Hamid", "Abdul Hamid" and
+  "Abdelhamid" all give one part.
+- A name written "SURNAME, Given" is read in either order anyway: alignment
+  of parts does not depend on order.
+
+Each part carries its fold, its transliteration skeletons
+(:mod:`namenorm.keys`) and a weight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from namenorm._config import MAX_TOKENS
+from namenorm.keys import skeletons
+from namenorm.normalize import fold
+
+__all__ = ["Part", "ParsedName", "parse"]
+
+_ARTICLES = frozenset(
+    "al el il ul ar er as es ash esh ad ed an en at et az ez ath adh".split()
+)
+_NASAB = frozenset("bin ibn ben bint ould walad ibnu".split())
+_OTHER_PARTICLES = frozenset(
+    "de da di del della der den van von le la du des dos do of the y e and und et".split()
+)
+_JOINERS = frozenset("abd abdel abdul abdal abdol abdu abdoul abdur abdar abu abou abo".split())
+TITLES = frozenset(
+    """
+    president vice prime minister ministers foreign defence defense interior
+    secretary general major retired field marshal lieutenant colonel brigadier
+    commander captain admiral gen col maj lt brig cmdr capt sgt sergeant
+    sheikh shaikh sheik shaykh sayyid sayed sheikha emir amir king queen prince
+    princess crown sultan mr mrs ms miss dr prof professor sir lord lady
+    his her excellency honourable hon chairman chairwoman chair speaker
+    spokesman spokeswoman spokesperson envoy ambassador special representative
+    deputy head leader chief pm mp senator governor mayor haj hajj hajji haji
+    mullah imam ayatollah pope former late ex self proclaimed strongman warlord
+    """.split()
+)
+# Count as titles only in front of one: "Turkish Foreign Minister", not "Turkish Armed Forces".
+DEMONYMS = frozenset(
+    """
+    turkish russian libyan egyptian american french italian german syrian
+    qatari emirati algerian tunisian chadian sudanese nigerien greek british
+    un u s us eu
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One token of a name, with what matching needs of it."""
+
+    text: str  #: folded ASCII text
+    keys: tuple[str, str, str]  #: transliteration skeletons, one per reading
+    optional: bool = False  #: title or particle: free to be missing
+    role: str = ""  #: "" or "patronymic"
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    """A name broken into parts; ``core`` are the parts that must be matched."""
+
+    folded: str
+    parts: tuple[Part, ...]
+    core: tuple[Part, ...] = field(default=())
+    joined: str = ""  #: every non-title part, concatenated
+    joined_keys: tuple[str, str, str] = ("", "", "")
+
+
+def _make_part(text: str, optional: bool = False, role: str = "") -> Part:
+    keys = skeletons(text)
+    # Short parts say less: an initial or "Ali" matches by chance more often.
+    weight = 0.0 if optional else min(1.0, 0.55 + 0.1 * len(text))
+    return Part(text, keys, optional, role, weight)
+
+
+@lru_cache(maxsize=65536)
+def parse_folded(folded: str) -> ParsedName:
+    """Parse an already folded name (see :func:`parse`)."""
+    tokens = folded.split()[: MAX_TOKENS * 2]
+    # Titles in front, when a name part follows them.
+    start = 0
+    while start < len(tokens) - 1:
+        tok = tokens[start]
+        if tok in TITLES or (tok in DEMONYMS and tokens[start + 1] in TITLES):
+            start += 1
+        else:
+            break
+    titles = tokens[:start]
+    rest = tokens[start:]
+    parts: list[Part] = [_make_part(t, optional=True) for t in titles]
+    i = 0
+    role = ""
+    while i < len(rest):
+        tok = rest[i]
+        nxt = rest[i + 1] if i + 1 < len(rest) else None
+        if tok in _JOINERS and nxt is not None:
+            # abd + (al) + next, abu + (al) + next: one name part.
+            j = i + 1
+            art = ""
+            if rest[j] in _ARTICLES and j + 1 < len(rest):
+                art = rest[j]
+                j += 1
+            parts.append(_make_part(tok + art + rest[j], role=role))
+            role = ""
+            i = j + 1
+            continue
+        if nxt is not None and (tok in _ARTICLES or tok in _OTHER_PARTICLES):
+            parts.append(_make_part(tok, optional=True))
+        elif tok in _NASAB and nxt is not None:
+            parts.append(_make_part(tok, optional=True))
+            role = "patronymic"
+            i += 1
+            continue
+        else:
+            parts.append(_make_part(tok, role=role))
+            role = ""
+        i += 1
+    core = tuple(p for p in parts if not p.optional)[:MAX_TOKENS]
+    non_title = [p.text for p in parts[len(titles) :]]
+    joined = "".join(non_title)
+    return ParsedName(folded, tuple(parts), core, joined, skeletons(joined) if joined else ("", "", ""))
+
+
+def parse(name: str) -> ParsedName:
+    """Fold a name in any script and split it into parts.
+
+    Args:
+        name: the name, in any script.
+
+    Returns:
+        The parsed name; ``core`` is empty when the name has no letters.
+    """
+    return parse_folded(fold(name))

@@ -1,0 +1,246 @@
+"""Resolver: index + score + priors → the entity a name means, with a reason."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from namenorm._config import MAX_CANDIDATES
+from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer
+from namenorm.index import Index
+from namenorm.normalize import _check_str
+from namenorm.parts import parse
+from namenorm.score import DEFAULT_THRESHOLD, Comparison, compare_parsed
+
+__all__ = ["Match", "Resolver", "resolve", "candidates", "default_resolver"]
+
+# Two candidates closer than this are a tie that population, then gazetteer order, decide.
+_TIE = 0.02
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A gazetteer entity that a query name resolved to.
+
+    Attributes:
+        query: the name that was resolved.
+        entity: the entity it means.
+        score: 0.0–1.0, the same scale as :func:`namenorm.compare`.
+        name: the entity's name that matched best.
+        why: a readable account of the score.
+    """
+
+    query: str
+    entity: Entity
+    score: float
+    name: str
+    why: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON Lines record the command line prints."""
+        return {
+            "query": self.query,
+            "id": self.entity.id,
+            "name": self.entity.name,
+            "type": self.entity.type,
+            "score": self.score,
+            "matched": self.name,
+            "why": self.why,
+        }
+
+
+def _check_types(types: str | Collection[str] | None) -> frozenset[str] | None:
+    if types is None:
+        return None
+    wanted = frozenset([types] if isinstance(types, str) else types)
+    bad = wanted - set(ENTITY_TYPES)
+    if bad:
+        raise ValueError(f"unknown type(s) {', '.join(sorted(bad))}: use {', '.join(ENTITY_TYPES)}")
+    return wanted
+
+
+def _prior(e: Entity) -> float:
+    return min(1.0, math.log10(e.population + 1) / 8) if e.population else 0.0
+
+
+class Resolver:
+    """Resolves names against one gazetteer. Safe to share between threads.
+
+    Args:
+        gazetteer: what to resolve against; the built-in one when omitted.
+        threshold: the score a match needs; :data:`DEFAULT_THRESHOLD` by default.
+    """
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
+        self.threshold = threshold
+        self._index: Index | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def index(self) -> Index:
+        """The candidate index, built on first use."""
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = Index(self.gazetteer)
+        return self._index
+
+    def candidates(
+        self,
+        name: str,
+        *,
+        limit: int = 5,
+        types: str | Collection[str] | None = None,
+        country: str | None = None,
+        score_cutoff: float = 0.0,
+    ) -> list[Match]:
+        """The best entities for a name, best first, one Match per entity.
+
+        Args:
+            name: the name, in any script.
+            limit: how many at most.
+            types: keep only these types (``"person"``, ``"place"``, ``"org"``).
+            country: keep only entities of this ISO 3166-1 alpha-2 country.
+            score_cutoff: leave out matches scoring below this.
+
+        Returns:
+            Matches, best first.
+
+        Raises:
+            TypeError: if ``name`` is not a ``str``.
+            ValueError: for an unknown type.
+        """
+        _check_str(name)
+        wanted = _check_types(types)
+        want_country = country.upper() if country else None
+        query = parse(name)
+        if not query.core:
+            return []
+        index = self.index
+        best: dict[int, tuple[float, int, Comparison]] = {}
+        for ni in index.candidates(query, limit=MAX_CANDIDATES * 4):
+            ei, _ = index.names[ni]
+            ent = index.entities[ei]
+            if wanted is not None and ent.type not in wanted:
+                continue
+            if want_country and ent.country != want_country:
+                continue
+            comp = compare_parsed(query, index.parsed[ni])
+            old = best.get(ei)
+            if old is None or comp.score > old[0]:
+                best[ei] = (comp.score, ni, comp)
+        ranked = sorted(
+            best.items(),
+            key=lambda kv: (-(kv[1][0] + _TIE * _prior(index.entities[kv[0]])), kv[0]),
+        )
+        out: list[Match] = []
+        for pos, (ei, (score, ni, comp)) in enumerate(ranked[:limit]):
+            if score < score_cutoff:
+                continue
+            ent = index.entities[ei]
+            matched = index.names[ni][1]
+            out.append(Match(name, ent, round(score, 4), matched, self._why(ent, matched, comp, ranked, pos)))
+        return out
+
+    def _why(self, ent: Entity, matched: str, comp: Comparison, ranked: list[Any], pos: int) -> str:
+        lang = ent.lang_of(matched)
+        head = f"matched {matched!r}" + (f" [{lang}]" if lang else "")
+        if matched in ent.historic:
+            head += " (historic name)"
+        bits = [head, comp.explain(), f"score {comp.score:.2f}"]
+        if pos == 0 and len(ranked) > 1:
+            other_ei, (other_score, _, _) = ranked[1]
+            if comp.score - other_score < _TIE:
+                other = self.index.entities[other_ei]
+                if ent.population != other.population and ent.population and other.population:
+                    bits.append(f"ahead of {other.name!r} ({other.country or '?'}) by population")
+                else:
+                    bits.append(f"tied with {other.name!r}")
+        return "; ".join(bits)
+
+    def resolve(
+        self,
+        name: str,
+        *,
+        types: str | Collection[str] | None = None,
+        country: str | None = None,
+        threshold: float | None = None,
+    ) -> Match | None:
+        """The entity a name means, or ``None`` when nothing scores the threshold.
+
+        Args:
+            name: the name, in any script.
+            types: keep only these types (``"person"``, ``"place"``, ``"org"``).
+            country: keep only entities of this ISO 3166-1 alpha-2 country.
+            threshold: the score needed; this resolver's threshold by default.
+
+        Returns:
+            The best Match, or ``None``.
+        """
+        cut = self.threshold if threshold is None else threshold
+        found = self.candidates(name, limit=1, types=types, country=country)
+        if found and found[0].score >= cut:
+            return found[0]
+        return None
+
+    def resolve_many(self, names: Iterable[str], **kwargs: Any) -> Iterator[Match | None]:
+        """Resolve names one by one, yielding results in input order."""
+        for name in names:
+            yield self.resolve(name, **kwargs)
+
+
+_lock = threading.Lock()
+_default: Resolver | None = None
+
+
+def default_resolver() -> Resolver:
+    """The resolver on the built-in gazetteer (built once, thread-safely)."""
+    global _default
+    if _default is None:
+        with _lock:
+            if _default is None:
+                r = Resolver(Gazetteer.default())
+                _ = r.index
+                _default = r
+    return _default
+
+
+def _reset_default() -> None:
+    global _default
+    with _lock:
+        _default = None
+
+
+def resolve(
+    name: str,
+    *,
+    types: str | Collection[str] | None = None,
+    country: str | None = None,
+    threshold: float | None = None,
+) -> Match | None:
+    """Resolve a name against the built-in gazetteer.
+
+    >>> resolve("Gawishoglu").entity.name
+    'Mevlüt Çavuşoğlu'
+
+    See :meth:`Resolver.resolve` for the arguments.
+    """
+    return default_resolver().resolve(name, types=types, country=country, threshold=threshold)
+
+
+def candidates(
+    name: str,
+    *,
+    limit: int = 5,
+    types: str | Collection[str] | None = None,
+    country: str | None = None,
+) -> list[Match]:
+    """The best candidates for a name in the built-in gazetteer, best first.
+
+    See :meth:`Resolver.candidates` for the arguments.
+    """
+    return default_resolver().candidates(name, limit=limit, types=types, country=country)
