@@ -21,12 +21,12 @@ Each part carries its fold, its transliteration skeletons
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from namenorm._config import MAX_TOKENS
 from namenorm.keys import skeletons
-from namenorm.normalize import fold
+from namenorm.normalize import fold, script_of
 
 __all__ = ["Part", "ParsedName", "parse"]
 
@@ -81,6 +81,10 @@ class ParsedName:
     core: tuple[Part, ...] = field(default=())
     joined: str = ""  #: every non-title part, concatenated
     joined_keys: tuple[str, str, str] = ("", "", "")
+    #: written in a script namenorm has no romaniser of its own for (CJK, Indic, ...):
+    #: Unidecode's reading is too rough to compare across scripts.
+    rough: bool = False
+    script: str = "latin"  #: the script most of the name is written in
 
 
 def _make_part(text: str, optional: bool = False, role: str = "") -> Part:
@@ -138,6 +142,7 @@ def parse_folded(folded: str) -> ParsedName:
     return ParsedName(folded, tuple(parts), core, joined, skeletons(joined) if joined else ("", "", ""))
 
 
+@lru_cache(maxsize=65536)
 def parse(name: str) -> ParsedName:
     """Fold a name in any script and split it into parts.
 
@@ -147,4 +152,20 @@ def parse(name: str) -> ParsedName:
     Returns:
         The parsed name; ``core`` is empty when the name has no letters.
     """
-    return parse_folded(fold(name))
+    parsed = parse_folded(fold(name))
+    if not name.isascii():
+        script = _main_script(name)
+        if script != "latin":
+            parsed = replace(parsed, script=script, rough=script == "other")
+    return parsed
+
+
+def _main_script(name: str) -> str:
+    counts: dict[str, int] = {}
+    for ch in name[:64]:
+        sc = script_of(ch)
+        if sc != "common":
+            counts[sc] = counts.get(sc, 0) + 1
+    if not counts:
+        return "latin"
+    return max(sorted(counts), key=lambda k: counts[k])

@@ -14,6 +14,7 @@ def reset_caches() -> None:
     keys.skeletons.cache_clear()
     keys.phonetic_key.cache_clear()
     parts.parse_folded.cache_clear()
+    parts.parse.cache_clear()
     score._part_similarity.cache_clear()
     resolve._reset_default()
     gazetteer._reset_default()

@@ -23,6 +23,10 @@ How a score is made
 5. When the names have different numbers of parts, the concatenated names
    are compared as well ("SergeiLavrov", "Abdulhamid"), and the better
    result stands.
+6. Names written mostly in different scripts score ``CROSS_SCRIPT`` (0.98)
+   times the above: romanisation loses a little certainty. Names in a script
+   namenorm has no romaniser of its own for (CJK, Indic, ...) match other
+   scripts not at all, since Unidecode's reading of them is too rough.
 
 Every figure the explanation shows is one this computation used.
 """
@@ -49,6 +53,9 @@ CONFLICT = 1.0
 EXTRA = 0.07
 MAX_EXTRA = 0.25
 JOINED_FACTOR = 0.95
+# A match through romanisation is a little less certain than one in the same
+# script: a Latin "Khoms" meets the Russian "Хомс" of Homs, but its own name first.
+CROSS_SCRIPT = 0.98
 # Confidence in a skeleton match by the skeleton's length (index = length).
 _SKELETON_CONFIDENCE = (0.0, 0.70, 0.86, 0.92, 0.95, 0.96)
 
@@ -69,14 +76,16 @@ class Comparison:
     """The full result of comparing two names."""
 
     score: float
-    method: str  #: "exact", "parts" or "joined"
+    method: str  #: "exact", "parts", "joined" or "script"
     pairs: tuple[PairScore, ...] = ()
     extra: tuple[str, ...] = ()  #: unpaired parts of the longer name
 
     def explain(self) -> str:
         """A one-line, human-readable account of the score."""
         if self.method == "exact":
-            return "same normal form"
+            return "same normal form" if self.score == 1.0 else "same normal form, across scripts"
+        if self.method == "script":
+            return "scripts cannot be compared beyond an exact match"
         if self.method == "joined":
             return f"names written together match ({self.pairs[0].method} {self.pairs[0].score:.2f})"
         bits = []
@@ -165,15 +174,20 @@ def compare_parsed(pa: ParsedName, pb: ParsedName) -> Comparison:
     """Compare two parsed names (see :func:`compare`)."""
     if pa.folded > pb.folded:
         pa, pb = pb, pa  # one order, so that the score is symmetric
+    if pa.rough != pb.rough:
+        return Comparison(0.0, "script")
+    factor = 1.0 if pa.script == pb.script else CROSS_SCRIPT
     if pa.folded == pb.folded:
-        return Comparison(1.0 if pa.folded else 0.0, "exact")
+        return Comparison(factor if pa.folded else 0.0, "exact")
     if not pa.core or not pb.core:
         return Comparison(0.0, "parts")
     result = _align(pa.core, pb.core)
     if len(pa.core) != len(pb.core) and result.score < 1.0:
         joined = _joined(pa, pb)
         if joined.score > result.score:
-            return joined
+            result = joined
+    if factor != 1.0:
+        result = Comparison(result.score * factor, result.method, result.pairs, result.extra)
     return result
 
 

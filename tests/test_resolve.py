@@ -1,0 +1,97 @@
+"""resolve() and candidates() on the built-in gazetteer and on reference-name-only gazetteers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SEED, load_table
+
+import namenorm
+from namenorm import DEFAULT_THRESHOLD, Gazetteer, Resolver
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("mention,entity", load_table("seed_mentions.csv"), ids=str)
+def test_every_name_of_the_seed_article_resolves(mention: str, entity: str) -> None:
+    assert mention in SEED_TEXT  # the table is the article's own spellings
+    m = namenorm.resolve(mention)
+    assert m is not None, namenorm.candidates(mention)
+    assert m.entity.name == entity, m.why
+    assert m.score >= DEFAULT_THRESHOLD
+    assert m.name in m.entity.names and m.why
+
+
+def test_match_fields() -> None:
+    m = namenorm.resolve("Gawishoglu")
+    assert m is not None
+    assert m.entity.type == "person" and m.entity.id
+    assert 0.0 < m.score <= 1.0
+    d = m.to_dict()
+    assert set(d) == {"query", "id", "name", "type", "score", "matched", "why"}
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("Saddam Haftar", "Saddam Haftar"),
+        ("Khaled Haftar", "Khaled Haftar"),
+        ("Saif al-Islam Gaddafi", "Saif al-Islam Gaddafi"),
+        ("Mutassim Gaddafi", "Mutassim Gaddafi"),
+        ("Sergei Shoigu", "Sergei Shoigu"),
+        ("Tamim bin Hamad Al Thani", "Tamim bin Hamad Al Thani"),
+    ],
+)
+def test_family_members_stay_apart(query: str, expected: str) -> None:
+    m = namenorm.resolve(query)
+    assert m is not None and m.entity.name == expected
+
+
+def test_filters() -> None:
+    m = namenorm.resolve("Haftar", types="person")
+    assert m is not None and m.entity.type == "person"
+    assert namenorm.resolve("Haftar", types="place") is None or namenorm.resolve("Haftar", types="place").entity.type == "place"  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="unknown type"):
+        namenorm.resolve("Haftar", types="planet")
+    for m in namenorm.candidates("Lavrov", limit=5):
+        assert m.entity.country == "RU" or m.score < 1.0
+    assert all(m.entity.country == "RU" for m in namenorm.Resolver().candidates("Lavrov", country="ru"))
+
+
+def test_candidates_are_ranked_and_unique() -> None:
+    found = namenorm.candidates("Heftar", limit=5)
+    assert found[0].entity.name == "Khalifa Haftar"
+    scores = [m.score for m in found]
+    assert scores == sorted(scores, reverse=True)
+    assert len({m.entity.id for m in found}) == len(found)
+
+
+def test_nonsense_resolves_to_nothing() -> None:
+    for q in ("Xqzvbw Plorkt", "", "   ", "!!!"):
+        assert namenorm.resolve(q) is None
+
+
+def test_reference_name_only_gazetteer(tmp_path: Path) -> None:
+    """The engine alone, without aliases: one Latin reference name per entity."""
+    rows = ["id,type,name,country"]
+    for e in Gazetteer.default():
+        if e.type == "person" or e.kind in ("city", "country"):
+            rows.append(f'{e.id},{e.type},"{e.name}",{e.country}')
+    p = tmp_path / "ref.csv"
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = Resolver(Gazetteer.load(p))
+    cases = [
+        ("Gawishoglu", "Mevlüt Çavuşoğlu"),
+        ("Khalifa Heftar", "Khalifa Haftar"),
+        ("خليفة حفتر", "Khalifa Haftar"),
+        ("Сергей Лавров", "Sergey Lavrov"),
+        ("Moammar Kadhafi", "Muammar Gaddafi"),
+        ("معمر القذافي", "Muammar Gaddafi"),
+        ("Владимир Путин", "Vladimir Putin"),
+        ("Misurata", "Misrata"),
+        ("Erdogan", "Recep Tayyip Erdoğan"),
+    ]
+    for query, expected in cases:
+        m = r.resolve(query)
+        assert m is not None and m.entity.name == expected, (query, r.candidates(query, limit=3))
