@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import sys
+
 
 def reset_caches() -> None:
     """Clear the memoised folds, parses and scores, and unload the built-in data.
 
     The next call reloads what it needs; results do not change.
     """
-    from namenorm import gazetteer, keys, normalize, parts, resolve, score
-
-    normalize._fold_cached.cache_clear()
+    # By module object: the package re-exports functions under the same names.
+    mods = sys.modules
+    mods["namenorm.normalize"]._fold_cached.cache_clear()
+    keys = mods["namenorm.keys"]
     keys.skeletons.cache_clear()
     keys.phonetic_key.cache_clear()
+    parts = mods["namenorm.parts"]
     parts.parse_folded.cache_clear()
     parts.parse.cache_clear()
-    score._part_similarity.cache_clear()
-    resolve._reset_default()
-    gazetteer._reset_default()
+    mods["namenorm.score"]._part_similarity.cache_clear()
+    mods["namenorm.resolve"]._reset_default()
+    mods["namenorm.gazetteer"]._reset_default()
