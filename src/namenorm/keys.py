@@ -11,7 +11,9 @@ transliterations use for one sound, and drops the vowels:
 class        letters (after the rewrites below)           example family
 ==========  ============================================  =====================
 ``B``        b p                                          Bashagha / Pashaga
-``F``        f v w ph                                     Lavrov / Lavroff / Lawrow; Wagner / Vagner
+``F``        f ph, and v in reading 1                     Kamov / كاموف (Arabic writes v with f)
+``V``        v w in readings 2 and 3                      Lavrov / Lawrow; Wagner / Vagner; Davut / Dawud
+``W``        w in reading 1                               Wattia / Watiya
 ``K``        k q c(+a,o,u) ck, g and gh in reading 1      Qaddafi / Gaddafi / Kadhafi
 ``J``        j dj dzh zh, g c ch in reading 2             Jamal / Gamal / Djamal; Cemal
 ``H``        h kh (and ch in German names, via fold)      Khalifa / Halifa
@@ -46,6 +48,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 import jellyfish
 
@@ -53,29 +56,32 @@ __all__ = ["skeletons", "phonetic_key", "VOWELS"]
 
 VOWELS = frozenset("aeiouy")
 
-_PRE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+_PRE_RULES: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(r"(?<=[aeiou])h$"), ""),  # Misratah -> Misrata, Dbeibeh -> Dbeibe
     (re.compile(r"(?<=[aeiouy])j$"), "y"),  # Sergej -> Sergey
     (re.compile(r"ou(?=[aei])"), "w"),  # Houari -> Hwari (French ou before a vowel)
     (re.compile(r"x"), "ks"),
+    (re.compile(r"dg(?=[eiy])"), "j"),  # Rodgers, Bridget: English dg before e/i
+    (re.compile(r"^(?:wr|kn)"), lambda m: m.group()[1]),  # silent w, k: Wray, Knight
     (re.compile(r"ph"), "f"),
     (re.compile(r"t?sch"), "sh"),  # Schoigu, Tschad
-    (re.compile(r"tch"), "ch"),
+    (re.compile(r"tch|tsj"), "ch"),  # English tch, Dutch tsj (Petrovitsj)
+    (re.compile(r"t[sz]"), "z"),  # Russian ц = German z: Shults = Schulz, Kholts = Holz
     (re.compile(r"dzh|dj|zh"), "j"),
 )
 
 # Digraphs first, then single letters. Vowels map to "" (dropped).
 _COMMON = {
     "kh": "H", "sh": "S", "ck": "K",
-    "b": "B", "p": "B", "f": "F", "v": "F", "w": "F", "k": "K", "q": "K",
+    "b": "B", "p": "B", "f": "F", "v": "V", "w": "V", "k": "K", "q": "K",
     "j": "J", "d": "D", "t": "T", "s": "S", "z": "Z", "h": "H", "l": "L",
     "m": "M", "n": "N", "r": "R",
     "a": "", "e": "", "i": "", "o": "", "u": "", "y": "",
 }
-_READING_1 = {**_COMMON, "gh": "K", "ch": "S", "th": "T", "dh": "D", "g": "K", "c": "K"}
+_READING_1 = {**_COMMON, "gh": "K", "ch": "S", "th": "T", "dh": "D", "g": "K", "c": "K", "v": "F", "w": "W"}
 _READING_2 = {**_COMMON, "gh": "K", "ch": "J", "th": "S", "dh": "Z", "g": "J", "c": "J"}
 # German and Dutch: ch = kh, z and s both for Russian з, j = y (Sacharowa, Jewgeni).
-_READING_3 = {**_COMMON, "gh": "K", "ch": "H", "th": "T", "dh": "D", "g": "K", "c": "K", "z": "S", "j": ""}
+_READING_3 = {**_COMMON, "gh": "K", "ch": "H", "th": "T", "dh": "D", "g": "K", "c": "K", "z": "S"}
 _DIGRAPH = re.compile(r"kh|sh|ck|gh|ch|th|dh|[a-z0-9]")
 
 
@@ -85,17 +91,18 @@ def _skeleton(token: str, table: dict[str, str]) -> str:
     first = True
     for m in _DIGRAPH.finditer(token):
         piece = m.group()
-        if first:
-            first = False
-            if piece[0] in VOWELS:
-                out.append("A")
-                prev = ""
-                continue
+        nxt = token[m.end() : m.end() + 1]
         if table is _READING_1 and piece == "c":
-            nxt = token[m.end() : m.end() + 1]
             cls = "S" if nxt in ("e", "i", "y") else "K"
+        elif table is _READING_3 and piece == "j" and nxt in VOWELS:
+            cls = ""  # German j before a vowel is y: Jewgeni, Juri
         else:
             cls = table.get(piece, piece.upper() if piece.isdigit() else "")
+        if first:
+            first = False
+            if not cls:
+                out.append("A")  # a vowel (or y) starts the word
+                continue
         if cls and cls != prev:
             out.append(cls)
         prev = cls

@@ -129,6 +129,10 @@ _ARABIC_DROP = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
+_FIRST_CONSONANT = re.compile(r"sh|th|dh|kh|gh|ch|zh|[b-df-hj-np-tv-z]")
+_CONSONANT_LETTERS = frozenset("bcdfghjklmnpqrstvwxz")
+
+
 def _romanize_arabic(run: str, word_start: bool) -> str:
     """Romanise one run of Arabic-script letters, the way names are written.
 
@@ -160,6 +164,8 @@ def _romanize_arabic(run: str, word_start: bool) -> str:
             else:
                 consonant = (i == 0 and word_start) or prev in _ARABIC_ALEFS
                 piece = "y" if consonant else "i"
+        elif ch == "ه" and i == len(run) - 1 and i > 0 and run[i - 1] not in "اويى":
+            piece = "a"  # a final heh after a consonant is the -a/-e ending (Marcuse)
         elif ch == _ARABIC_AYN:
             piece = "a" if (i == 0 and word_start) else ""
         else:
@@ -168,12 +174,12 @@ def _romanize_arabic(run: str, word_start: bool) -> str:
                 piece = ch
         prev = "w" if piece == "w" else ch
         out.append(piece)
-    text = "".join(out)
+    text = "".join(out).replace("tsh", "ch")  # تش writes the ch of foreign names
     if word_start and len(text) >= 3:
-        # Insert a vowel after the first consonant of an initial cluster.
-        m = re.match(r"^(sh|th|dh|kh|gh|ch|zh|[b-df-hj-np-tv-z])([b-df-hj-np-tv-z])", text)
-        if m:
-            text = m.group(1) + "a" + text[len(m.group(1)) :]
+        # Arabic words never start with two consonants: put a vowel between them.
+        m = _FIRST_CONSONANT.match(text)
+        if m and text[m.end() : m.end() + 1] in _CONSONANT_LETTERS:
+            text = m.group() + "a" + text[m.end() :]
     return prefix + text
 
 
@@ -186,6 +192,8 @@ def _romanize_cyrillic(run: str, word_start: bool, ukrainian: bool) -> str:
         prev = low[i - 1] if i else ""
         if ch == "е" and (i == 0 and word_start or prev in _CYR_VOWELS):
             out.append("ye")
+        elif ch == "у" and i + 1 < n and (low[i + 1] in "оэа" and i == 0 or low[i + 1] == "э" and prev not in _CYR_VOWELS):
+            out.append("w")  # у before a vowel writes English w: Уолш = Walsh, Суэйн = Swayne
         elif ch == "г" and ukrainian:
             out.append("h")
         elif ch == "и" and ukrainian:

@@ -8,14 +8,17 @@ How a score is made
 
    - *spelling*: RapidFuzz's normalised Indel similarity of the folded parts;
    - *skeleton*: the same on the transliteration skeletons
-     (:mod:`namenorm.keys`), in the better of the two readings, times a
+     (:mod:`namenorm.keys`), in the best of its readings, times a
      confidence that grows with the skeleton's length (two consonants agree
-     by chance far more often than five);
+     by chance far more often than five), less ``SPELLING_DOUBT`` times the
+     spelling's distance (Sissi and Sochi share consonants, little else);
    - *initial*: a one-letter part against a part starting with that letter.
 3. Pairs are taken greedily, best first, until one name runs out of parts.
-   A pair below ``AGREE`` (0.75) is evidence *against* a match and counts
-   negatively: ``s - CONFLICT * (AGREE - s)``, so "Saddam Haftar" is not
-   "Khalifa Haftar".
+   When names have several pairs, a pair below ``AGREE`` (0.85) is evidence
+   *against* a match and counts negatively, ``s - CONFLICT * (AGREE - s)``:
+   "Saddam Haftar" is not "Khalifa Haftar", and "Raúl Castillo" is not
+   "Raúl Castro", though the surnames look alike. A name of initials only
+   ("N. N.") scores at most ``INITIALS_ONLY``.
 4. The weighted mean of the pairs (short parts weigh less) is multiplied by
    ``1 - EXTRA`` for each part of the longer name left unpaired, down to
    ``1 - MAX_EXTRA``: "Lavrov" is "Sergey Viktorovich Lavrov", with less
@@ -23,8 +26,10 @@ How a score is made
 5. When the names have different numbers of parts, the concatenated names
    are compared as well ("SergeiLavrov", "Abdulhamid"), and the better
    result stands.
-6. Names written mostly in different scripts score ``CROSS_SCRIPT`` (0.98)
-   times the above: romanisation loses a little certainty. Names in a script
+6. Names written mostly in different scripts that fold to the same letters
+   score ``CROSS_SCRIPT`` (0.98), not 1: romanisation loses a little
+   certainty, so "Khoms" is first the town that is written so, and then the
+   Homs that Russian writes "Хомс". Names in a script
    namenorm has no romaniser of its own for (CJK, Indic, ...) match other
    scripts not at all, since Unidecode's reading of them is too rough.
 
@@ -33,12 +38,14 @@ Every figure the explanation shows is one this computation used.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
 from namenorm.normalize import _check_str
+from namenorm.keys import skeletons
 from namenorm.parts import ParsedName, Part, parse
 
 __all__ = ["compare", "Comparison", "PairScore", "DEFAULT_THRESHOLD"]
@@ -48,16 +55,20 @@ __all__ = ["compare", "Comparison", "PairScore", "DEFAULT_THRESHOLD"]
 #: README's benchmark table.
 DEFAULT_THRESHOLD = 0.80
 
-AGREE = 0.75
-CONFLICT = 1.0
+AGREE = 0.85
+CONFLICT = 1.5
 EXTRA = 0.07
 MAX_EXTRA = 0.25
 JOINED_FACTOR = 0.95
+INITIALS_ONLY = 0.6
 # A match through romanisation is a little less certain than one in the same
 # script: a Latin "Khoms" meets the Russian "Хомс" of Homs, but its own name first.
 CROSS_SCRIPT = 0.98
 # Confidence in a skeleton match by the skeleton's length (index = length).
-_SKELETON_CONFIDENCE = (0.0, 0.70, 0.86, 0.92, 0.95, 0.96)
+_SKELETON_CONFIDENCE = (0.0, 0.75, 0.92, 0.95, 0.97, 0.98)
+# How much a skeleton match loses for each point of spelling difference: the
+# same consonants with different letters throughout (Sissi, Sochi) are weak.
+SPELLING_DOUBT = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,41 +123,41 @@ def _best_skeleton(ka: tuple[str, ...], kb: tuple[str, ...]) -> tuple[float, str
 
 
 @lru_cache(maxsize=262144)
-def _part_similarity(a: str, b: str, ka: tuple[str, ...], kb: tuple[str, ...]) -> tuple[float, str, str]:
+def _part_similarity(a: str, b: str) -> tuple[float, str, str]:
     if a == b:
         return 1.0, "exact", ""
     if len(a) == 1 or len(b) == 1:
         return (0.9 if a[0] == b[0] else 0.0), "initial", ""
     spelling = Indel.normalized_similarity(a, b)
-    skeleton, key = _best_skeleton(ka, kb)
+    skeleton, key = _best_skeleton(skeletons(a), skeletons(b))
+    skeleton -= SPELLING_DOUBT * (1.0 - spelling)
     if skeleton > spelling:
         return skeleton, "skeleton", key
     return spelling, "spelling", ""
 
 
-def _pair(a: Part, b: Part) -> PairScore:
-    s, method, key = _part_similarity(a.text, b.text, a.keys, b.keys)
-    return PairScore(a.text, b.text, s, method, key)
-
-
 def _align(ca: tuple[Part, ...], cb: tuple[Part, ...]) -> Comparison:
-    cells = []
-    for i, pa in enumerate(ca):
-        for j, pb in enumerate(cb):
-            cells.append((_pair(pa, pb), i, j))
-    cells.sort(key=lambda c: (-c[0].score, c[1], c[2]))
+    sim = _part_similarity
+    if len(ca) == 1 and len(cb) == 1:
+        cells = [(sim(ca[0].text, cb[0].text), 0, 0)]
+    else:
+        cells = [(sim(pa.text, pb.text), i, j) for i, pa in enumerate(ca) for j, pb in enumerate(cb)]
+        cells.sort(key=lambda c: (-c[0][0], c[1], c[2]))
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs: list[PairScore] = []
     num = den = 0.0
-    for ps, i, j in cells:
+    several = len(ca) > 1 and len(cb) > 1
+    initials = True
+    for (score, method, key), i, j in cells:
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
-        pairs.append(ps)
+        pairs.append(PairScore(ca[i].text, cb[j].text, score, method, key))
+        initials = initials and method == "initial"
         w = (ca[i].weight + cb[j].weight) / 2
-        s = ps.score if ps.score >= AGREE else ps.score - CONFLICT * (AGREE - ps.score)
+        s = score if score >= AGREE or not several else score - CONFLICT * (AGREE - score)
         num += w * s
         den += w
         if len(used_a) == len(ca) or len(used_b) == len(cb):
@@ -156,6 +167,8 @@ def _align(ca: tuple[Part, ...], cb: tuple[Part, ...]) -> Comparison:
     penalty = min(MAX_EXTRA, EXTRA * len(extra))
     base = num / den if den else 0.0
     score = max(0.0, min(1.0, base * (1.0 - penalty)))
+    if initials:
+        score = min(score, INITIALS_ONLY)
     return Comparison(score, "parts", tuple(pairs), extra)
 
 
@@ -163,6 +176,7 @@ def _joined(pa: ParsedName, pb: ParsedName) -> Comparison:
     a, b = pa.joined, pb.joined
     spelling = Indel.normalized_similarity(a, b)
     skeleton, key = _best_skeleton(pa.joined_keys, pb.joined_keys)
+    skeleton -= SPELLING_DOUBT * (1.0 - spelling)
     if skeleton > spelling:
         ps = PairScore(a, b, skeleton, "skeleton", key)
     else:
@@ -186,8 +200,6 @@ def compare_parsed(pa: ParsedName, pb: ParsedName) -> Comparison:
         joined = _joined(pa, pb)
         if joined.score > result.score:
             result = joined
-    if factor != 1.0:
-        result = Comparison(result.score * factor, result.method, result.pairs, result.extra)
     return result
 
 
@@ -210,7 +222,12 @@ def compare(a: str, b: str) -> float:
     """
     _check_str(a)
     _check_str(b)
-    return round(compare_parsed(parse(a), parse(b)).score, 4)
+    pa, pb = parse(a), parse(b)
+    if not pa.folded and not pb.folded:
+        # Nothing to romanise (modifier letters, say): only identity is known.
+        same = unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
+        return 1.0 if same and any(c.isalpha() for c in a) else 0.0
+    return round(compare_parsed(pa, pb).score, 4)
 
 
 def explain_compare(a: str, b: str) -> Comparison:

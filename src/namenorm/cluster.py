@@ -1,0 +1,500 @@
+"""Group the spellings of one person, place or organisation: :func:`cluster`.
+
+::
+
+    >>> import namenorm
+    >>> [c.names for c in namenorm.cluster(["Gaddafi", "Qaddafi", "Sergey Lavrov", "Лавров"])]
+    [('Gaddafi', 'Qaddafi'), ('Sergey Lavrov', 'Лавров')]
+
+How names are grouped
+=====================
+1. *Nodes.* Every distinct input string is parsed (:func:`namenorm.parts.parse`).
+   Strings with the same folded form (and the same kind of script) are one
+   node: "Лавров" and "Lavrov", "GADDAFI" and "Gaddafi". A string with no
+   letters is a node of its own and stays alone.
+2. *Entities* (``resolve=True``). Each node is resolved against the gazetteer
+   with :meth:`Resolver.resolve`. A resolution counts only when the name is
+   explained by the entity's matched name: no part of the name is left
+   unpaired ("Abbas Rim" is not "Rome"), and a lone part of a person's name
+   must be the family (last) part ("Haftar" is Khalifa Haftar; "Khalifa" alone
+   says nothing). Nodes of one entity form one cluster from the start; nodes
+   of two different entities never meet. Only nodes whose best few
+   index candidates reach the resolver's threshold are sent to the resolver
+   (the rest cannot resolve), which keeps large inputs fast.
+3. *Blocking.* Each node has the keys of :func:`namenorm.index.name_keys`
+   plus one key per pair of its parts (the pair's transliteration skeletons,
+   in either order: "HAMIEH, Jamil" and "Jamil Hamie" share one). A key shared
+   by more than :data:`MAX_BLOCK` nodes is not a block: it says little and
+   would cost much. A node is scored only against the :data:`NEIGHBOURS`
+   nodes sharing the most (rarest-weighted) keys with it; a node whose every
+   key is over-common is compared with its neighbours in alphabetical order
+   within its rarest key. No run ever scores all pairs.
+4. *Linkage.* Scored pairs at or above the threshold are merged best first
+   (ties by node order, so input order never matters), but only when the two
+   clusters agree as wholes: every cross pair must score at least
+   ``threshold - FLOOR_MARGIN`` (no cross pair is a clear conflict) and the
+   mean of the cross pairs must reach the threshold (average linkage). So
+   "Mohamed Ali Hassan" ~ "Mohamed Ali" ~ "Mohamed Ali Omar" does not chain
+   the first and last together.
+5. *Labels.* A cluster's label is its most frequent input spelling; ties go to
+   the spelling with the most name parts, then Latin script, then not all
+   upper-case, then code-point order. Clusters are sorted by label, then names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import json
+import math
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import combinations
+from typing import IO, Any, TextIO
+
+from namenorm.gazetteer import Entity, Gazetteer, GazetteerError
+from namenorm.index import name_keys
+from namenorm.parts import ParsedName, parse
+from namenorm.resolve import Resolver, default_resolver
+from namenorm.score import compare_parsed
+
+__all__ = ["Cluster", "cluster", "run_cluster_cli", "CLUSTER_THRESHOLD"]
+
+#: The mean cross-pair score two clusters need to merge (average linkage).
+CLUSTER_THRESHOLD = 0.80
+#: No cross pair of a merge may score below ``threshold - FLOOR_MARGIN``.
+FLOOR_MARGIN = 0.20
+#: Keys shared by more nodes than this are not used as blocks.
+MAX_BLOCK = 200
+#: How many candidate neighbours of each node get a full score.
+NEIGHBOURS = 12
+#: Window (each side) for nodes whose every key is over-common.
+WINDOW = 8
+#: Most core parts of one name that make pair keys (the first ones).
+PAIR_PARTS = 6
+#: Gazetteer candidates scored before a node is sent to the resolver.
+GATE_CANDIDATES = 4
+#: Gazetteer keys carried by more names than this are not used by that check.
+GATE_MAX_BLOCK = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """The spellings of one person, place or organisation.
+
+    Attributes:
+        names: the distinct input spellings, sorted.
+        entity: the gazetteer entity the cluster resolved to, or ``None``.
+        label: a representative spelling: the most frequent one in the input.
+    """
+
+    names: tuple[str, ...]
+    entity: Entity | None
+    label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: label, entity id, name and type (or ``None``), names."""
+        e = self.entity
+        return {
+            "label": self.label,
+            "id": e.id if e else None,
+            "entity": e.name if e else None,
+            "type": e.type if e else None,
+            "names": list(self.names),
+        }
+
+
+@dataclass(slots=True)
+class _Node:
+    strings: list[str]
+    parsed: ParsedName | None  # None: no letters, never linked
+
+
+def _count(names: Iterable[str]) -> Counter[str]:
+    if isinstance(names, str):
+        raise TypeError("names must be an iterable of str, not a single str")
+    counts: Counter[str] = Counter()
+    for i, name in enumerate(names):
+        if not isinstance(name, str):
+            raise TypeError(f"names[{i}] must be a str, not {type(name).__name__}")
+        counts[name] += 1
+    return counts
+
+
+def _nodes(strings: list[str]) -> list[_Node]:
+    """Group sorted distinct strings into nodes, in a deterministic order."""
+    by_key: dict[tuple[str, bool], _Node] = {}
+    alone: list[_Node] = []
+    for s in strings:
+        p = parse(s)
+        if not p.core:
+            alone.append(_Node([s], None))
+            continue
+        key = (p.folded, p.rough)
+        node = by_key.get(key)
+        if node is None:
+            by_key[key] = _Node([s], p)
+        else:
+            node.strings.append(s)
+    return [by_key[k] for k in sorted(by_key)] + alone
+
+
+def _pair_keys(p: ParsedName) -> set[str]:
+    parts = [q for q in p.core if len(q.text) > 1][:PAIR_PARTS]
+    keys: set[str] = set()
+    for a, b in combinations(parts, 2):
+        for ka, kb in zip(a.keys, b.keys):
+            if ka and kb:
+                keys.add("p:" + (f"{ka}+{kb}" if ka <= kb else f"{kb}+{ka}"))
+    return keys
+
+
+def _node_keys(p: ParsedName) -> set[str]:
+    return name_keys(p) | _pair_keys(p)
+
+
+def _candidate_pairs(keys: list[set[str]]) -> set[tuple[int, int]]:
+    """Pairs of node positions worth a full score (i < j), from shared keys."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, ks in enumerate(keys):
+        for k in ks:
+            postings[k].append(i)
+    total = max(1, len(keys))
+    idf = [0.0] + [math.log(1 + total / df) for df in range(1, MAX_BLOCK + 1)]
+    pairs: set[tuple[int, int]] = set()
+    for i, ks in enumerate(keys):
+        weight: dict[int, float] = defaultdict(float)
+        rarest: list[int] | None = None
+        for k in ks:
+            plist = postings[k]
+            df = len(plist)
+            if df > MAX_BLOCK:
+                if rarest is None or df < len(rarest) or (df == len(rarest) and plist < rarest):
+                    rarest = plist
+                continue
+            if df < 2:
+                continue
+            w = idf[df]
+            for j in plist:
+                weight[j] += w
+        weight.pop(i, None)
+        if weight:
+            best = heapq.nsmallest(NEIGHBOURS, weight.items(), key=lambda kv: (-kv[1], kv[0]))
+            for j, _ in best:
+                pairs.add((i, j) if i < j else (j, i))
+        elif rarest is not None:
+            # Every key is over-common: the alphabetical neighbours within the rarest one.
+            pos = _bisect(rarest, i)
+            for j in rarest[max(0, pos - WINDOW) : pos + WINDOW + 1]:
+                if j != i:
+                    pairs.add((i, j) if i < j else (j, i))
+    return pairs
+
+
+def _bisect(seq: list[int], x: int) -> int:
+    lo, hi = 0, len(seq)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if seq[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _explained(query: ParsedName, entity: Entity, matched: str) -> bool:
+    """Whether a resolution explains the whole query (see the module docstring)."""
+    target = parse(matched)
+    comp = compare_parsed(query, target)
+    if comp.method in ("exact", "joined"):
+        return True
+    if len(query.core) > len(target.core):
+        return False  # a part of the query is left unpaired
+    if len(query.core) == 1 and len(target.core) > 1 and entity.type == "person":
+        text, last = query.core[0].text, target.core[-1].text
+        return any({ps.a, ps.b} <= {text, last} for ps in comp.pairs)
+    return True
+
+
+def _gazetteer_gate(resolver: Resolver) -> tuple[dict[str, list[int]], list[ParsedName], float]:
+    index = resolver.index
+    postings = {k: v for k, v in index.postings.items() if len(v) <= GATE_MAX_BLOCK}
+    return postings, index.parsed, float(max(1, len(index.names)))
+
+
+def _resolve_nodes(nodes: list[_Node], keys: list[set[str]], resolver: Resolver) -> list[Entity | None]:
+    postings, gparsed, total = _gazetteer_gate(resolver)
+    out: list[Entity | None] = [None] * len(nodes)
+    for i, node in enumerate(nodes):
+        q = node.parsed
+        if q is None:
+            continue
+        weight: dict[int, float] = defaultdict(float)
+        for k in keys[i]:
+            plist = postings.get(k)
+            if plist:
+                w = math.log(1 + total / len(plist))
+                for ni in plist:
+                    weight[ni] += w
+        if not weight:
+            continue
+        best = heapq.nsmallest(GATE_CANDIDATES, weight.items(), key=lambda kv: (-kv[1], kv[0]))
+        if max(compare_parsed(q, gparsed[ni]).score for ni, _ in best) < resolver.threshold:
+            continue
+        match = resolver.resolve(node.strings[0])
+        if match is not None and _explained(q, match.entity, match.name):
+            out[i] = match.entity
+    return out
+
+
+class _Linkage:
+    """Union-find over nodes, merging whole clusters only when they agree."""
+
+    def __init__(self, parsed: list[ParsedName | None], entities: list[Entity | None], threshold: float) -> None:
+        self.parsed = parsed
+        self.parent = list(range(len(parsed)))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(len(parsed))}
+        self.entity: dict[int, Entity | None] = dict(enumerate(entities))
+        self.threshold = threshold
+        self.floor = threshold - FLOOR_MARGIN
+        self.scores: dict[tuple[int, int], float] = {}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def score(self, i: int, j: int) -> float:
+        key = (i, j) if i < j else (j, i)
+        s = self.scores.get(key)
+        if s is None:
+            pa, pb = self.parsed[i], self.parsed[j]
+            s = compare_parsed(pa, pb).score if pa is not None and pb is not None else 0.0
+            self.scores[key] = s
+        return s
+
+    def union(self, ra: int, rb: int) -> int:
+        if ra > rb:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra].extend(self.members.pop(rb))
+        eb = self.entity.pop(rb)
+        if self.entity[ra] is None:
+            self.entity[ra] = eb
+        return ra
+
+    def agree(self, ra: int, rb: int) -> bool:
+        ea, eb = self.entity[ra], self.entity[rb]
+        if ea is not None and eb is not None and ea.id != eb.id:
+            return False
+        total = 0.0
+        n = 0
+        for a in self.members[ra]:
+            for b in self.members[rb]:
+                s = self.score(a, b)
+                if s < self.floor:
+                    return False
+                total += s
+                n += 1
+        return total >= self.threshold * n
+
+    def link(self, edges: list[tuple[float, int, int]]) -> None:
+        for _s, i, j in edges:
+            ra, rb = self.find(i), self.find(j)
+            if ra != rb and self.agree(ra, rb):
+                self.union(ra, rb)
+
+
+def _label_key(s: str, counts: Counter[str]) -> tuple[int, int, bool, bool, str]:
+    p = parse(s)
+    return (-counts[s], -len(p.core), p.script != "latin", s.isupper(), s)
+
+
+def cluster(
+    names: Iterable[str],
+    *,
+    threshold: float | None = None,
+    resolver: Resolver | None = None,
+    gazetteer: Gazetteer | None = None,
+    resolve: bool = True,
+) -> list[Cluster]:
+    """Group names that are spellings of one person, place or organisation.
+
+    Works whether or not the gazetteer knows the entity; a cluster that
+    resolves to a gazetteer entity carries it. The result does not depend on
+    the order of ``names``. See the module docstring for how it works.
+
+    Args:
+        names: the names, in any script; repeats count towards the label.
+        threshold: the mean cross-pair score two groups need to merge;
+            :data:`CLUSTER_THRESHOLD` by default. Higher gives smaller,
+            purer clusters.
+        resolver: resolve against this resolver's gazetteer.
+        gazetteer: resolve against this gazetteer (ignored with ``resolver``);
+            the built-in one when neither is given.
+        resolve: ``False`` to skip the gazetteer: every ``entity`` is ``None``.
+
+    Returns:
+        One :class:`Cluster` per group, every distinct input string in
+        exactly one, sorted by label then names.
+
+    Raises:
+        TypeError: if ``names`` is a ``str`` or holds anything but ``str``
+            (the message names the position).
+        ValueError: if ``threshold`` is not between 0 and 1.
+    """
+    counts = _count(names)
+    thr = CLUSTER_THRESHOLD if threshold is None else float(threshold)
+    if not 0.0 <= thr <= 1.0:
+        raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
+    nodes = _nodes(sorted(counts))
+    keys = [_node_keys(n.parsed) if n.parsed is not None else set() for n in nodes]
+    entities: list[Entity | None] = [None] * len(nodes)
+    if resolve:
+        if resolver is None:
+            resolver = Resolver(gazetteer) if gazetteer is not None else default_resolver()
+        entities = _resolve_nodes(nodes, keys, resolver)
+    link = _Linkage([n.parsed for n in nodes], entities, thr)
+    # Nodes that resolve to one entity go together.
+    first_of: dict[str, int] = {}
+    for i, e in enumerate(entities):
+        if e is not None:
+            if e.id in first_of:
+                link.union(link.find(first_of[e.id]), link.find(i))
+            else:
+                first_of[e.id] = i
+    edges = []
+    for i, j in _candidate_pairs(keys):
+        s = link.score(i, j)
+        if s >= thr:
+            edges.append((-s, i, j))
+    edges.sort()
+    link.link([(-s, i, j) for s, i, j in edges])
+    out = []
+    for root, members in link.members.items():
+        strings = sorted(s for m in members for s in nodes[m].strings)
+        label = min(strings, key=lambda s: _label_key(s, counts))
+        out.append(Cluster(tuple(strings), link.entity.get(root), label))
+    out.sort(key=lambda c: (c.label, c.names))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line: ``namenorm cluster FILE``
+# ---------------------------------------------------------------------------------------------
+
+_PROG = "namenorm cluster"
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = _Parser(
+        prog=_PROG,
+        description="Group the spellings of one person, place or organisation. "
+        "Reads one name a line; prints one cluster a line: label, entity id (or -), names.",
+    )
+    ap.add_argument("file", nargs="?", default="-", metavar="FILE", help="names, one a line ('-' or omitted: stdin)")
+    ap.add_argument("--json", action="store_true", help="JSON Lines output: label, id, entity, type, names")
+    ap.add_argument("--threshold", type=float, default=None, help=f"merge threshold (default {CLUSTER_THRESHOLD})")
+    ap.add_argument("--no-resolve", action="store_true", help="do not look names up in the gazetteer")
+    ap.add_argument("-g", "--gazetteer", metavar="PATH", help="a CSV/TSV/JSONL gazetteer instead of the built-in one")
+    return ap
+
+
+def _read_lines(stream: IO[bytes], label: str, err: TextIO) -> tuple[list[str], bool]:
+    """The names of a byte stream, and whether a bad line was reported."""
+    names: list[str] = []
+    bad = False
+    for lineno, raw in enumerate(stream, start=1):
+        raw = raw.rstrip(b"\r\n")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            print(f"{_PROG}: {label}: line {lineno}: invalid UTF-8 at byte {exc.start}", file=err)
+            bad = True
+            continue
+        if lineno == 1:
+            text = text.lstrip("\ufeff")
+        text = text.strip()
+        if text:
+            names.append(text)
+    return names, bad
+
+
+def _format(c: Cluster) -> str:
+    return f"{c.label}\t{c.entity.id if c.entity else '-'}\t{' | '.join(c.names)}"
+
+
+def run_cluster_cli(
+    argv: list[str],
+    *,
+    stdin: IO[bytes] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run ``namenorm cluster``: one name a line in, one cluster a line out.
+
+    Text output is ``label<TAB>entity id or -<TAB>name | name | ...``;
+    ``--json`` prints :meth:`Cluster.to_dict` as JSON Lines.
+
+    Args:
+        argv: the arguments after ``cluster``.
+        stdin: the byte stream read for ``-`` (``sys.stdin.buffer`` by default).
+        stdout: where clusters go (``sys.stdout`` by default).
+        stderr: where messages go (``sys.stderr`` by default).
+
+    Returns:
+        0 on success, 1 when some line was not valid UTF-8 (the others are
+        still clustered), 2 on a usage error or a file that cannot be read.
+    """
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as exc:
+        print(exc, file=err)
+        print(f"usage: {_PROG} [--json] [--threshold T] [FILE]   ({_PROG} --help for more)", file=err)
+        return 2
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
+        print(f"{_PROG}: --threshold must be between 0 and 1", file=err)
+        return 2
+    try:
+        if args.file == "-":
+            names, bad = _read_lines(stdin if stdin is not None else sys.stdin.buffer, "<stdin>", err)
+        else:
+            with open(args.file, "rb") as fh:
+                names, bad = _read_lines(fh, args.file, err)
+    except OSError as exc:
+        print(f"{_PROG}: cannot read {args.file}: {exc.strerror or exc}", file=err)
+        return 2
+    try:
+        gazetteer = Gazetteer.load(args.gazetteer) if args.gazetteer else None
+    except GazetteerError as exc:
+        print(f"{_PROG}: {exc}", file=err)
+        return 2
+    clusters = cluster(names, threshold=args.threshold, gazetteer=gazetteer, resolve=not args.no_resolve)
+    try:
+        for line in _lines_out(clusters, args.json):
+            print(line, file=out)
+    except BrokenPipeError:
+        return 0
+    return 1 if bad else 0
+
+
+def _lines_out(clusters: list[Cluster], as_json: bool) -> Iterator[str]:
+    for c in clusters:
+        yield json.dumps(c.to_dict(), ensure_ascii=False) if as_json else _format(c)
