@@ -17,4 +17,4 @@ MAX_NAME_LENGTH = _env_int("NAMENORM_MAX_NAME_LENGTH", 256)
 #: Most tokens of one name that are compared; the rest are ignored.
 MAX_TOKENS = _env_int("NAMENORM_MAX_TOKENS", 12)
 #: How many index candidates get a full score for one query.
-MAX_CANDIDATES = _env_int("NAMENORM_MAX_CANDIDATES", 64)
+MAX_CANDIDATES = _env_int("NAMENORM_MAX_CANDIDATES", 8)

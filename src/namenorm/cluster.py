@@ -56,7 +56,7 @@ from typing import IO, Any, TextIO
 
 from namenorm.gazetteer import Entity, Gazetteer, GazetteerError
 from namenorm.index import name_keys
-from namenorm.parts import ParsedName, parse
+from namenorm.parts import TITLES, ParsedName, parse
 from namenorm.resolve import Resolver, default_resolver
 from namenorm.score import compare_parsed
 
@@ -66,6 +66,12 @@ __all__ = ["Cluster", "cluster", "run_cluster_cli", "CLUSTER_THRESHOLD"]
 CLUSTER_THRESHOLD = 0.80
 #: No cross pair of a merge may score below ``threshold - FLOOR_MARGIN``.
 FLOOR_MARGIN = 0.20
+#: A cross pair whose aligned parts include one scoring below this is a clear conflict.
+PART_CONFLICT = 0.5
+#: Every aligned part of a resolution that counts scores at least this.
+PAIR_MIN = 0.85
+#: A resolution through the names written together counts from this score.
+JOINED_MIN = 0.9
 #: Keys shared by more nodes than this are not used as blocks.
 MAX_BLOCK = 200
 #: How many candidate neighbours of each node get a full score.
@@ -208,14 +214,24 @@ def _explained(query: ParsedName, entity: Entity, matched: str) -> bool:
     """Whether a resolution explains the whole query (see the module docstring)."""
     target = parse(matched)
     comp = compare_parsed(query, target)
-    if comp.method in ("exact", "joined"):
+    if comp.method == "exact":
         return True
-    if len(query.core) > len(target.core):
-        return False  # a part of the query is left unpaired
-    if len(query.core) == 1 and len(target.core) > 1 and entity.type == "person":
-        text, last = query.core[0].text, target.core[-1].text
-        return any({ps.a, ps.b} <= {text, last} for ps in comp.pairs)
-    return True
+    if comp.method == "joined":
+        return comp.score >= JOINED_MIN
+    if comp.method != "parts":
+        return False
+    if any(ps.method == "initial" or ps.score < PAIR_MIN for ps in comp.pairs):
+        return False
+    if entity.type != "person" and any(p.optional and p.text in TITLES for p in query.parts):
+        return False  # "King Sam" is not a place called Sam
+    if not comp.extra:
+        return True
+    if len(query.core) != 1:
+        return False  # some part of one name is not in the other
+    # A lone part: a person's family (last) name, or the head (first) word of a place or org.
+    text = query.core[0].text
+    head = target.core[-1].text if entity.type == "person" else target.core[0].text
+    return any({ps.a, ps.b} <= {text, head} for ps in comp.pairs)
 
 
 def _gazetteer_gate(resolver: Resolver) -> tuple[dict[str, list[int]], list[ParsedName], float]:
@@ -249,6 +265,14 @@ def _resolve_nodes(nodes: list[_Node], keys: list[set[str]], resolver: Resolver)
     return out
 
 
+def _link_score(pa: ParsedName, pb: ParsedName) -> float:
+    """The score of two names, or 0.0 when two aligned parts clearly disagree."""
+    comp = compare_parsed(pa, pb)
+    if comp.method == "parts" and any(ps.score < PART_CONFLICT for ps in comp.pairs):
+        return 0.0
+    return comp.score
+
+
 class _Linkage:
     """Union-find over nodes, merging whole clusters only when they agree."""
 
@@ -273,7 +297,7 @@ class _Linkage:
         s = self.scores.get(key)
         if s is None:
             pa, pb = self.parsed[i], self.parsed[j]
-            s = compare_parsed(pa, pb).score if pa is not None and pb is not None else 0.0
+            s = _link_score(pa, pb) if pa is not None and pb is not None else 0.0
             self.scores[key] = s
         return s
 

@@ -56,57 +56,64 @@ __all__ = ["skeletons", "phonetic_key", "VOWELS"]
 
 VOWELS = frozenset("aeiouy")
 
-_PRE_RULES: tuple[tuple[re.Pattern[str], Any], ...] = (
-    (re.compile(r"(?<=[aeiou])h$"), ""),  # Misratah -> Misrata, Dbeibeh -> Dbeibe
-    (re.compile(r"(?<=[aeiouy])j$"), "y"),  # Sergej -> Sergey
-    (re.compile(r"ou(?=[aei])"), "w"),  # Houari -> Hwari (French ou before a vowel)
-    (re.compile(r"x"), "ks"),
-    (re.compile(r"dg(?=[eiy])"), "j"),  # Rodgers, Bridget: English dg before e/i
-    (re.compile(r"^(?:wr|kn)"), lambda m: m.group()[1]),  # silent w, k: Wray, Knight
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"t?sch"), "sh"),  # Schoigu, Tschad
-    (re.compile(r"tch|tsj"), "ch"),  # English tch, Dutch tsj (Petrovitsj)
-    (re.compile(r"t[sz]"), "z"),  # Russian ц = German z: Shults = Schulz, Kholts = Holz
-    (re.compile(r"dzh|dj|zh"), "j"),
+# (trigger, pattern, replacement): the pattern runs only when the token holds the trigger.
+_PRE_RULES: tuple[tuple[str, re.Pattern[str], Any], ...] = (
+    ("h", re.compile(r"(?<=[aeiou])h$"), ""),  # Misratah -> Misrata, Dbeibeh -> Dbeibe
+    ("j", re.compile(r"(?<=[aeiouy])j$"), "y"),  # Sergej -> Sergey
+    ("ou", re.compile(r"ou(?=[aei])"), "w"),  # Houari -> Hwari (French ou before a vowel)
+    ("x", re.compile(r"x"), "ks"),
+    ("dg", re.compile(r"dg(?=[eiy])"), "j"),  # Rodgers, Bridget: English dg before e/i
+    ("", re.compile(r"^(?:wr|kn)"), lambda m: m.group()[1]),  # silent w, k: Wray, Knight
+    ("ph", re.compile(r"ph"), "f"),
+    ("sch", re.compile(r"t?sch"), "sh"),  # Schoigu, Tschad
+    ("t", re.compile(r"tch|tsj"), "ch"),  # English tch, Dutch tsj (Petrovitsj)
+    ("t", re.compile(r"t[sz]"), "z"),  # Russian ц = German z: Shults = Schulz, Kholts = Holz
+    ("", re.compile(r"dzh|dj|zh"), "j"),
 )
 
-# Digraphs first, then single letters. Vowels map to "" (dropped).
-_COMMON = {
-    "kh": "H", "sh": "S", "ck": "K",
+
+# Each reading: digraphs (replaced first, in this order), then single letters.
+# Vowels become "." so that only letters side by side count once; class letters
+# are upper case, so a replaced digraph is never read again.
+_VOWEL_MARK = "."
+_SINGLES = {
     "b": "B", "p": "B", "f": "F", "v": "V", "w": "V", "k": "K", "q": "K",
     "j": "J", "d": "D", "t": "T", "s": "S", "z": "Z", "h": "H", "l": "L",
     "m": "M", "n": "N", "r": "R",
-    "a": "", "e": "", "i": "", "o": "", "u": "", "y": "",
+    "a": ".", "e": ".", "i": ".", "o": ".", "u": ".", "y": ".",
 }
-_READING_1 = {**_COMMON, "gh": "K", "ch": "S", "th": "T", "dh": "D", "g": "K", "c": "K", "v": "F", "w": "W"}
-_READING_2 = {**_COMMON, "gh": "K", "ch": "J", "th": "S", "dh": "Z", "g": "J", "c": "J"}
-# German and Dutch: ch = kh, z and s both for Russian з, j = y (Sacharowa, Jewgeni).
-_READING_3 = {**_COMMON, "gh": "K", "ch": "H", "th": "T", "dh": "D", "g": "K", "c": "K", "z": "S"}
-_DIGRAPH = re.compile(r"kh|sh|ck|gh|ch|th|dh|[a-z0-9]")
+_DIGRAPHS = ("ck", "kh", "sh", "gh", "ch", "th", "dh")
+_COMMON_DIGRAPHS = {"kh": "H", "sh": "S", "ck": "K", "gh": "K"}
 
 
-def _skeleton(token: str, table: dict[str, str]) -> str:
-    out: list[str] = []
-    prev = ""
-    first = True
-    for m in _DIGRAPH.finditer(token):
-        piece = m.group()
-        nxt = token[m.end() : m.end() + 1]
-        if table is _READING_1 and piece == "c":
-            cls = "S" if nxt in ("e", "i", "y") else "K"
-        elif table is _READING_3 and piece == "j" and nxt in VOWELS:
-            cls = ""  # German j before a vowel is y: Jewgeni, Juri
-        else:
-            cls = table.get(piece, piece.upper() if piece.isdigit() else "")
-        if first:
-            first = False
-            if not cls:
-                out.append("A")  # a vowel (or y) starts the word
-                continue
-        if cls and cls != prev:
-            out.append(cls)
-        prev = cls
-    return "".join(out)
+def _reading(digraphs: dict[str, str], singles: dict[str, str], pre: re.Pattern[str] | None, pre_to: str):
+    table = str.maketrans({**_SINGLES, **singles})
+    pairs = tuple((d, {**_COMMON_DIGRAPHS, **digraphs}[d]) for d in _DIGRAPHS)
+    return table, pairs, pre, pre_to
+
+
+# Reading 1: Classical, Gulf, Libyan, Russian. c before e/i/y is s.
+_READING_1 = _reading({"ch": "S", "th": "T", "dh": "D"}, {"g": "K", "c": "K", "v": "F", "w": "W"},
+                      re.compile(r"c(?=[eiy])"), "S")
+# Reading 2: Egyptian, Turkish, Persian.
+_READING_2 = _reading({"ch": "J", "th": "S", "dh": "Z"}, {"g": "J", "c": "J"}, None, "")
+# Reading 3: German and Dutch: ch = kh, z and s alike, j before a vowel = y (Jewgeni).
+_READING_3 = _reading({"ch": "H", "th": "T", "dh": "D"}, {"g": "K", "c": "K", "z": "S"},
+                      re.compile(r"j(?=[aeiouy])"), ".")
+_REPEAT = re.compile(r"([A-Z0-9])\1+")
+
+
+def _skeleton(token: str, reading: Any) -> str:
+    table, pairs, pre, pre_to = reading
+    if pre is not None:
+        token = pre.sub(pre_to, token)
+    for digraph, cls in pairs:
+        if digraph in token:
+            token = token.replace(digraph, cls)
+    s = token.translate(table)
+    if s[:1] == _VOWEL_MARK:
+        s = "A" + s[1:]  # a vowel (or y) starts the word
+    return _REPEAT.sub(r"\1", s).replace(_VOWEL_MARK, "")
 
 
 @lru_cache(maxsize=65536)
@@ -122,8 +129,9 @@ def skeletons(token: str) -> tuple[str, str, str]:
     >>> skeletons("gawishoglu") == skeletons("cavusoglu")
     True
     """
-    for rule, repl in _PRE_RULES:
-        token = rule.sub(repl, token)
+    for trigger, rule, repl in _PRE_RULES:
+        if trigger in token:
+            token = rule.sub(repl, token)
     return _skeleton(token, _READING_1), _skeleton(token, _READING_2), _skeleton(token, _READING_3)
 
 

@@ -153,14 +153,16 @@ def parse(name: str) -> ParsedName:
         The parsed name; ``core`` is empty when the name has no letters.
     """
     parsed = parse_folded(fold(name))
-    if not name.isascii():
-        script = _main_script(name)
-        if script != "latin":
-            parsed = replace(parsed, script=script, rough=script == "other")
+    script = main_script(name)
+    if script != "latin":
+        parsed = replace(parsed, script=script, rough=script == "other")
     return parsed
 
 
-def _main_script(name: str) -> str:
+def main_script(name: str) -> str:
+    """The script most of a name is written in (see :func:`namenorm.normalize.script_of`)."""
+    if name.isascii():
+        return "latin"
     counts: dict[str, int] = {}
     for ch in name[:64]:
         sc = script_of(ch)

@@ -12,8 +12,9 @@ from namenorm._config import MAX_CANDIDATES
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer
 from namenorm.index import Index
 from namenorm.normalize import _check_str
-from namenorm.parts import parse
-from namenorm.score import DEFAULT_THRESHOLD, Comparison, compare_parsed
+from namenorm.normalize import fold
+from namenorm.parts import main_script, parse
+from namenorm.score import CROSS_SCRIPT, DEFAULT_THRESHOLD, Comparison, compare_parsed
 
 __all__ = ["Match", "Resolver", "resolve", "candidates", "default_resolver"]
 
@@ -117,22 +118,37 @@ class Resolver:
         _check_str(name)
         wanted = _check_types(types)
         want_country = country.upper() if country else None
-        query = parse(name)
-        if not query.core:
+        folded = fold(name)
+        if not folded:
             return []
         index = self.index
+
+        def allowed(ni: int) -> bool:
+            ent = index.entities[index.names[ni][0]]
+            return (wanted is None or ent.type in wanted) and (not want_country or ent.country == want_country)
+
         best: dict[int, tuple[float, int, Comparison]] = {}
-        for ni in index.candidates(query, limit=MAX_CANDIDATES * 4):
-            ei, _ = index.names[ni]
-            ent = index.entities[ei]
-            if wanted is not None and ent.type not in wanted:
-                continue
-            if want_country and ent.country != want_country:
-                continue
-            comp = compare_parsed(query, index.parsed[ni])
+
+        def consider(ni: int, comp: Comparison) -> None:
+            ei = index.names[ni][0]
             old = best.get(ei)
             if old is None or comp.score > old[0]:
                 best[ei] = (comp.score, ni, comp)
+
+        # A name that folds to the query exactly cannot be beaten: for the best
+        # match alone those are all the candidates there are, and they need no
+        # parsing of the query.
+        exact = [ni for ni in index.by_fold.get(folded, ()) if allowed(ni)]
+        script = main_script(name)
+        for ni in exact:
+            target = index.parsed[ni]
+            if (target.script == "other") == (script == "other"):
+                consider(ni, Comparison(1.0 if target.script == script else CROSS_SCRIPT, "exact"))
+        if not best or limit > 1:
+            query = parse(name)
+            filtered = allowed if wanted is not None or want_country else None
+            for ni in index.candidates(query, limit=MAX_CANDIDATES, allow=filtered):
+                consider(ni, compare_parsed(query, index.parsed[ni]))
         ranked = sorted(
             best.items(),
             key=lambda kv: (-(kv[1][0] + _TIE * _prior(index.entities[kv[0]])), kv[0]),

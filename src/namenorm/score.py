@@ -138,8 +138,13 @@ def _part_similarity(a: str, b: str) -> tuple[float, str, str]:
 
 def _align(ca: tuple[Part, ...], cb: tuple[Part, ...]) -> Comparison:
     sim = _part_similarity
-    if len(ca) == 1 and len(cb) == 1:
-        cells = [(sim(ca[0].text, cb[0].text), 0, 0)]
+    if len(ca) == 1 or len(cb) == 1:
+        # One part against several: its best partner, first on ties.
+        if len(ca) == 1:
+            scored = [(sim(ca[0].text, pb.text), 0, j) for j, pb in enumerate(cb)]
+        else:
+            scored = [(sim(pa.text, cb[0].text), i, 0) for i, pa in enumerate(ca)]
+        cells = [max(scored, key=lambda c: c[0][0])]
     else:
         cells = [(sim(pa.text, pb.text), i, j) for i, pa in enumerate(ca) for j, pb in enumerate(cb)]
         cells.sort(key=lambda c: (-c[0][0], c[1], c[2]))
