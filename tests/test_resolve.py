@@ -51,7 +51,8 @@ def test_family_members_stay_apart(query: str, expected: str) -> None:
 def test_filters() -> None:
     m = namenorm.resolve("Haftar", types="person")
     assert m is not None and m.entity.type == "person"
-    assert namenorm.resolve("Haftar", types="place") is None or namenorm.resolve("Haftar", types="place").entity.type == "place"  # type: ignore[union-attr]
+    place = namenorm.resolve("Haftar", types="place")
+    assert place is None or place.entity.type == "place"
     with pytest.raises(ValueError, match="unknown type"):
         namenorm.resolve("Haftar", types="planet")
     for m in namenorm.candidates("Lavrov", limit=5):

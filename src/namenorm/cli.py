@@ -46,7 +46,9 @@ class _Parser(argparse.ArgumentParser):
 def _common(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("-g", "--gazetteer", metavar="PATH", help="a CSV/TSV/JSONL gazetteer instead of the built-in one")
     ap.add_argument("--skip-bad", action="store_true", help="load a gazetteer's good rows, report the bad ones")
-    ap.add_argument("-t", "--type", action="append", choices=ENTITY_TYPES, dest="types", help="only this type (repeatable)")
+    ap.add_argument(
+        "-t", "--type", action="append", choices=ENTITY_TYPES, dest="types", help="only this type (repeatable)"
+    )
     ap.add_argument("-c", "--country", metavar="CC", help="only entities of this ISO 3166-1 alpha-2 country")
 
 
@@ -94,7 +96,7 @@ def _lines(stream: IO[bytes], label: str) -> Iterator[tuple[int, str | None, str
         if not raw.strip():
             continue
         if len(raw) > _MAX_LINE:
-            yield lineno, None, f"{label}: line {lineno}: line too long ({len(raw)} bytes; a name is at most {_MAX_LINE})"
+            yield lineno, None, f"{label}: line {lineno}: too long for a name ({len(raw)} bytes; at most {_MAX_LINE})"
             continue
         if b"\x00" in raw:
             yield lineno, None, f"{label}: line {lineno}: NUL byte in line"

@@ -72,6 +72,8 @@ PART_CONFLICT = 0.5
 PAIR_MIN = 0.85
 #: A resolution through the names written together counts from this score.
 JOINED_MIN = 0.9
+#: A name that fits two conflicting clusters within this margin joins neither.
+AMBIGUITY = 0.05
 #: Keys shared by more nodes than this are not used as blocks.
 MAX_BLOCK = 200
 #: How many candidate neighbours of each node get a full score.
@@ -326,11 +328,30 @@ class _Linkage:
                 n += 1
         return total >= self.threshold * n
 
+    def ambiguous(self, i: int, ra: int, rb: int, s: float) -> bool:
+        """Whether node ``i`` (of ``ra``) fits, about as well, a cluster that ``rb`` conflicts with."""
+        for t, k in self.adjacent[i]:
+            if t < s - AMBIGUITY:
+                break
+            rk = self.find(k)
+            if rk != ra and rk != rb and self.agree(ra, rk) and not self.agree(rb, rk):
+                return True
+        return False
+
     def link(self, edges: list[tuple[float, int, int]]) -> None:
-        for _s, i, j in edges:
+        self.adjacent: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for s, i, j in edges:
+            self.adjacent[i].append((s, j))
+            self.adjacent[j].append((s, i))
+        for lst in self.adjacent.values():
+            lst.sort(key=lambda e: (-e[0], e[1]))
+        for s, i, j in edges:
             ra, rb = self.find(i), self.find(j)
-            if ra != rb and self.agree(ra, rb):
-                self.union(ra, rb)
+            if ra == rb or not self.agree(ra, rb):
+                continue
+            if self.ambiguous(i, ra, rb, s) or self.ambiguous(j, rb, ra, s):
+                continue
+            self.union(ra, rb)
 
 
 def _label_key(s: str, counts: Counter[str]) -> tuple[int, int, bool, bool, str]:

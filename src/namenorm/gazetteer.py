@@ -163,10 +163,9 @@ def _number(value: object, ctx: _Ctx, name: str, kind: type) -> Any:
     if value is None or value == "":
         return None
     try:
-        if kind is int:
-            n = int(float(value)) if isinstance(value, (str, float)) else int(value)  # type: ignore[arg-type]
-        else:
-            n = float(value)  # type: ignore[arg-type]
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise TypeError
+        n = int(float(value)) if kind is int else float(value)
     except (TypeError, ValueError):
         raise ctx.error(f"not a number: {value!r}", name) from None
     if isinstance(n, float) and not math.isfinite(n):
@@ -212,7 +211,7 @@ class _Builder:
 
 
 def _open_text(path: Path) -> IO[str]:
-    raw: IO[bytes] = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+    raw: IO[bytes] = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # type: ignore[assignment]
     # Decode strictly so that bad bytes are reported with their line.
     return io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
 
@@ -358,7 +357,9 @@ def entity_from_dict(d: object, ctx: _Ctx) -> Entity:
     return b.build()
 
 
-def _read_jsonl(path: Path, skip_bad: bool, errors: list[GazetteerError], stream: IO[str] | None = None) -> list[Entity]:
+def _read_jsonl(
+    path: Path, skip_bad: bool, errors: list[GazetteerError], stream: IO[str] | None = None
+) -> list[Entity]:
     ctx = _Ctx(str(path))
     entities: list[Entity] = []
     seen: set[str] = set()
@@ -440,7 +441,9 @@ class Gazetteer:
             elif ext in (".jsonl", ".ndjson", ".json"):
                 entities = _read_jsonl(p, skip_bad, errors)
             else:
-                raise GazetteerError(f"unknown gazetteer format {ext or '(no extension)'!r}: use .csv, .tsv or .jsonl", path=str(p))
+                raise GazetteerError(
+                    f"unknown gazetteer format {ext or '(no extension)'!r}: use .csv, .tsv or .jsonl", path=str(p)
+                )
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise GazetteerError(f"cannot read: {exc}", path=str(p)) from None
         g = cls(entities, source=str(p))

@@ -86,7 +86,12 @@ _DIGRAPHS = ("ck", "kh", "sh", "gh", "ch", "th", "dh")
 _COMMON_DIGRAPHS = {"kh": "H", "sh": "S", "ck": "K", "gh": "K"}
 
 
-def _reading(digraphs: dict[str, str], singles: dict[str, str], pre: re.Pattern[str] | None, pre_to: str):
+_Reading = tuple[dict[int, str], tuple[tuple[str, str], ...], "re.Pattern[str] | None", str]
+
+
+def _reading(
+    digraphs: dict[str, str], singles: dict[str, str], pre: re.Pattern[str] | None, pre_to: str
+) -> _Reading:
     table = str.maketrans({**_SINGLES, **singles})
     pairs = tuple((d, {**_COMMON_DIGRAPHS, **digraphs}[d]) for d in _DIGRAPHS)
     return table, pairs, pre, pre_to
@@ -103,7 +108,7 @@ _READING_3 = _reading({"ch": "H", "th": "T", "dh": "D"}, {"g": "K", "c": "K", "z
 _REPEAT = re.compile(r"([A-Z0-9])\1+")
 
 
-def _skeleton(token: str, reading: Any) -> str:
+def _skeleton(token: str, reading: _Reading) -> str:
     table, pairs, pre, pre_to = reading
     if pre is not None:
         token = pre.sub(pre_to, token)

@@ -118,7 +118,7 @@ _ARABIC = {
     # Persian, Urdu, Maghrebi and other letters of the script
     "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ک": "k", "ڤ": "v", "ڥ": "v",
     "ڨ": "g", "ڭ": "g", "ٹ": "t", "ڈ": "d", "ڑ": "r", "ں": "n", "ھ": "h",
-    "ۀ": "a", "ە": "a", "ے": "e", "ۃ": "a", "ك": "k",
+    "ۀ": "a", "ە": "a", "ے": "e", "ۃ": "a",
 }
 _ARABIC_WAW = frozenset("وۆۇۈ")
 _ARABIC_YEH = frozenset("يیېۍ")
@@ -192,8 +192,11 @@ def _romanize_cyrillic(run: str, word_start: bool, ukrainian: bool) -> str:
         prev = low[i - 1] if i else ""
         if ch == "е" and (i == 0 and word_start or prev in _CYR_VOWELS):
             out.append("ye")
-        elif ch == "у" and i + 1 < n and (low[i + 1] in "оэа" and i == 0 or low[i + 1] == "э" and prev not in _CYR_VOWELS):
-            out.append("w")  # у before a vowel writes English w: Уолш = Walsh, Суэйн = Swayne
+        elif ch == "у" and i + 1 < n and (
+            i == 0 and low[i + 1] in "оэа" or low[i + 1] == "э" and prev not in _CYR_VOWELS
+        ):
+            # у before a vowel writes English w: Уолш = Walsh, Суэйн = Swayne
+            out.append("w")
         elif ch == "г" and ukrainian:
             out.append("h")
         elif ch == "и" and ukrainian:
@@ -240,6 +243,10 @@ def _fold_latin(run: str) -> str:
     return "".join(out).lower()
 
 
+_ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+_CYRILLIC_BLOCKS = ((0x0400, 0x052F), (0x1C80, 0x1C8F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F))
+
+
 def script_of(ch: str) -> str:
     """Name the script of one character: latin, arabic, cyrillic, greek or other.
 
@@ -253,9 +260,9 @@ def script_of(ch: str) -> str:
     o = ord(ch)
     if o < 0x80:
         return "latin" if ch.isalpha() else "common"
-    if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF:
+    if any(lo <= o <= hi for lo, hi in _ARABIC_BLOCKS):
         return "arabic"
-    if 0x0400 <= o <= 0x052F or 0x1C80 <= o <= 0x1C8F or 0x2DE0 <= o <= 0x2DFF or 0xA640 <= o <= 0xA69F:
+    if any(lo <= o <= hi for lo, hi in _CYRILLIC_BLOCKS):
         return "cyrillic"
     if 0x0370 <= o <= 0x03FF or 0x1F00 <= o <= 0x1FFF:
         return "greek"

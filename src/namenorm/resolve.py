@@ -11,8 +11,7 @@ from typing import Any
 from namenorm._config import MAX_CANDIDATES
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer
 from namenorm.index import Index
-from namenorm.normalize import _check_str
-from namenorm.normalize import fold
+from namenorm.normalize import _check_str, fold
 from namenorm.parts import main_script, parse
 from namenorm.score import CROSS_SCRIPT, DEFAULT_THRESHOLD, Comparison, compare_parsed
 

@@ -69,6 +69,7 @@ with the length of the text. See ``benchmarks/bench_scan.py``.
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import re
 import sys
@@ -98,6 +99,10 @@ _MAX_CASELESS_WORDS = 4
 _SPELLING_AGREE = 0.80
 # ...or when their transliteration skeletons are equal and at least this long.
 _SKELETON_MIN = 3
+# One word matched fuzzily needs at least this spelling similarity.
+_SINGLE_SPELLING = 0.75
+# How far (in characters per word) to look around a lower-case word for the name it is part of.
+_PHRASE_REACH = 40
 # Per-resolver caches are cleared when they grow beyond this many entries.
 _CACHE_LIMIT = 200_000
 
@@ -169,7 +174,9 @@ _ORG_NOUNS = frozenset(
 _PARTICLES = frozenset(
     """
     al el il ul ar as ash ad an at az ath adh bin ibn ben bint ould abu abd abdel abdul de da di del della
-    dei degli der den van von le la du des dos do das of the y e i and und et
+    dei degli der den van von le la les las los du des dos do das die of the y e i and und et
+    аль эль ас ад ан ар аш аз бен бин ибн бинт абу абд ван фон де дю ла ле
+    της του των και
     """.split()
 )
 # Demonym (singular and plural) -> ISO 3166-1 alpha-2 code of the country.
@@ -192,7 +199,7 @@ portuguese:PT irish:IE azerbaijani:AZ azerbaijanis:AZ armenian:AM armenians:AM g
 georgians:GE belarusian:BY kazakh:KZ senegalese:SN kenyan:KE kenyans:KE ugandan:UG rwandan:RW
 cameroonian:CM burkinabe:BF sahrawi:EH mexican:MX mexicans:MX argentine:AR argentinian:AR
 """
-_DEMONYMS: dict[str, str] = dict(item.split(":") for item in _DEMONYM_TABLE.split())  # type: ignore[misc]
+_DEMONYMS: dict[str, str] = dict(item.split(":") for item in _DEMONYM_TABLE.split())
 # Adjectives without a single country: not mentions either.
 _NATIONALITY_WORDS = frozenset("arab arabs arabic european europeans african africans western eastern".split())
 _TITLES = frozenset(TITLES) - {"us", "u", "s", "eu"}
@@ -221,7 +228,7 @@ _CASED_RANGES = ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x370, 0x3FF), (0x4
 _UP = _char_class(_CASED_RANGES, True)
 _LETTER = r"[^\W\d_]"
 # al-Sarraj, el-Sisi, d'Ivoire, l'Atlantique: a lower-case particle glued to a capitalised word.
-_GLUED = r"(?:(?:a[lnrstdz]|ash|adh|ath|e[lnr]|[dl])[-‐'’])"
+_GLUED = r"(?:(?:a[lnrstdz]|ash|adh|ath|e[lnr]|[dl]|аль|эль|а[сдншрз])[-‐'’])"
 _CAPWORD = (
     rf"(?:{_GLUED}?[{_UP}](?:{_LETTER}|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])*"
     rf"(?:['’]{_LETTER}+)*"
@@ -237,7 +244,7 @@ _SPAN = re.compile(
 # A word inside a span: letters with inner apostrophes; hyphens separate words, except
 # after a glued particle (Al-Wefaq is one word).
 _WORD = re.compile(
-    rf"(?:{_GLUED}|(?:[Aa][lnrstdz]|[Ee]l)[-‐](?=[{_UP}]))?"
+    rf"(?:{_GLUED}|(?:[Aa][lnrstdz]|[Ee]l|[Аа]ль|[Ээ]ль)[-‐](?=[{_UP}]))?"
     rf"(?:[{_UP}]\.(?:[{_UP}]\.)+|(?:{_LETTER}|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])+(?:['’]{_LETTER}+)*)"
 )
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
@@ -250,10 +257,16 @@ _CASELESS_WORD = re.compile(rf"(?<!\w)[{_CASELESS_LETTERS}]+(?![\w\u0610-\u061a\
 _CASELESS_GAP = re.compile(r"[ \t\u00a0\u200c]+")
 _PROCLITICS = frozenset("وبلفك")
 _ARABIC_NISBA = ("ية", "ي", "يون", "يين")
-_ANY_WORD = re.compile(r"[^\W\d_]+")
 _INITIAL_SKIP = frozenset(" \t\u00a0\"'“”‘’«»„‚([{—–-*•·")
 _SENTENCE_END = frozenset(".!?:;…")
 _PHRASE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# Russian case endings and what the nominative ends in instead (longest first): "Лаврова",
+# "Ливии", "Москве", "Мевлютом", "Захаровой", "Сергея".
+_RU_ENDINGS = (
+    ("ией", "ия"), ("ии", "ия"), ("ию", "ия"), ("ой", "а"), ("ою", "а"), ("ым", ""), ("ом", ""),
+    ("ем", "й"), ("ем", ""), ("ы", "а"), ("е", "а"), ("у", "а"), ("а", ""), ("у", ""), ("е", ""),
+    ("я", "й"), ("ю", "й"), ("е", "й"), ("и", "а"), ("и", "я"),
+)
 _PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]\"“”«»]|\n[ \t]*\n")
 
 
@@ -289,6 +302,72 @@ class Mention:
         }
 
 
+# --- Judging one match ------------------------------------------------------------
+
+
+def _no_vowels(token: str) -> bool:
+    return not any(c in "aeiouy" for c in token)
+
+
+def _pairs_hold(span: str, name: str) -> tuple[bool, bool]:
+    """Whether ``span`` matches gazetteer name ``name`` word by word: (sound, exact).
+
+    The resolver's score is a weighted mean; this asks more of a name found in
+    running text, where most capitalised words are not names at all.
+    """
+    comp = explain_compare(span, name)
+    if comp.method == "exact":
+        return True, True
+    if comp.method != "parts" and comp.method != "joined":
+        return False, False
+    query = parse(span)
+    caseless = query.script not in ("latin", "cyrillic", "greek")
+    if comp.method == "joined":
+        return comp.score >= 0.9 and not caseless, False
+    if len(query.core) > len(parse(name).core) and comp.extra:
+        return False, False  # the span has words the name lacks
+    single = len(query.core) == 1
+    # One word needs a close spelling, not just an equal skeleton: "Curate" is not "Croatie".
+    single_bar = 0.9 if caseless else _SINGLE_SPELLING
+    strong = 0
+    for p in comp.pairs:
+        if p.method == "exact":
+            strong += 1
+            continue
+        if p.method == "initial":
+            continue
+        if min(len(p.a), len(p.b)) < 4 or _no_vowels(p.a) or _no_vowels(p.b):
+            return False, False  # short words and acronyms must be exact ("ON" is not "ONU")
+        spelling = Indel.normalized_similarity(p.a, p.b)
+        if single and spelling < single_bar:
+            return False, False
+        if spelling >= _SPELLING_AGREE or (p.method == "skeleton" and "/" not in p.key and len(p.key) >= _SKELETON_MIN):
+            strong += 1
+            continue
+        return False, False
+    if strong == 0 or (comp.extra and strong < 2):
+        return False, False  # "Sergey" alone is not Sergey Lavrov
+    return True, False
+
+
+def _judge(span: str, m: Match) -> tuple[bool, bool]:
+    """(sound, exact) for the resolver's best match of a span.
+
+    A match through another script's spelling must also hold against one of the
+    entity's names in the span's own script, when it has any: "List" is close
+    to a romanised Arabic "Lesotho" (ليسوتو), but not to "Lesotho".
+    """
+    sound, exact = _pairs_hold(span, m.name)
+    if not sound or exact:
+        return sound, exact
+    script = parse(span).script
+    if parse(m.name).script != script:
+        same = [n for n in m.entity.names if parse(n).script == script]
+        if same and not any(_pairs_hold(span, n)[0] for n in same):
+            return False, False
+    return True, False
+
+
 # --- Pieces of a span -----------------------------------------------------------
 
 _NAME, _DEMONYM, _UNKNOWN = 0, 1, 2
@@ -302,7 +381,9 @@ class _Piece:
     end: int
     kind: int
     match: Match | None = None
-    word: str = ""  #: the demonym, or a lone unknown word (checked against the text)
+    #: the demonym; or a lone word (an unknown name, or a name matched only
+    #: fuzzily) whose capitalisation alone says little at a sentence start
+    word: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,24 +394,30 @@ class _Tok:
     low: str  #: lower-cased, possessive dropped
     particle: bool  #: a lower-case particle (never at the edge of a mention)
     possessive: bool  #: the word had a possessive 's (a mention ends here)
-    upper: bool  #: written in capitals (an acronym: the common-word list does not apply)
+    upper: bool  #: an acronym: the common-word list does not apply
 
 
-def _make_tok(m: re.Match[str], base: int = 0) -> _Tok:
+def _make_tok(m: re.Match[str]) -> _Tok:
     raw = m.group()
-    start, end = base + m.start(), base + m.end()
-    possessive = bool(_POSSESSIVE.search(raw)) and len(raw) > 3
+    start, end = m.start(), m.end()
+    possessive = len(raw) > 3 and bool(_POSSESSIVE.search(raw))
     if possessive:
         raw = raw[:-2]
         end -= 2
     low = raw.lower()
     particle = raw[:1].islower() and low in _PARTICLES
-    upper = len(raw) > 1 and raw.isupper()
-    return _Tok(start, end, raw, low, particle, possessive, upper)
+    return _Tok(start, end, raw, low, particle, possessive, len(raw) > 1 and raw.isupper())
 
 
 def _is_common(tok: _Tok) -> bool:
     return not tok.upper and tok.low in _LEXICON
+
+
+def _is_cyrillic(text: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in text)
+
+
+_SearchResult = tuple[Match, bool]  # (match, fuzzy one-word match)
 
 
 class _Scanner:
@@ -342,51 +429,53 @@ class _Scanner:
         self._built = False
         self._folds: set[str] = set()
         self._skeletons: set[str] = set()
-        self._phrases: dict[str, int] = {}  #: folded lower-case name -> word count
-        self._anchors: dict[str, list[tuple[int, int]]] = {}  #: raw lower-case word -> (index, length)
+        self._phrases: dict[str, int] = {}  #: folded name with lower-case words -> word count
+        self._anchors: dict[str, list[tuple[int, int]]] = {}  #: lower-case word -> (index, length)
         self._anchor_words: tuple[str, ...] = ()
+        self._reach: dict[str, tuple[int, int]] = {}  #: anchor -> (words before it, words after it)
         self._countries: dict[str, Entity] = {}
         self._plausible: dict[str, bool] = {}
-        self._best: dict[str, Match | None] = {}
+        self._best: dict[str, _SearchResult | None] = {}
         self._segments: dict[tuple[str, float], tuple[_Piece, ...]] = {}
         self._demonym_matches: dict[str, Match | None] = {}
 
     # -- one-time preparation ------------------------------------------------------
 
-    def _build(self) -> None:
+    def build(self) -> None:
+        """Collect the gazetteer's words, lower-case names and countries (once)."""
         if self._built:
             return
         with self._lock:
             if self._built:
                 return
             index = self.resolver.index
-            anchors: dict[str, list[tuple[int, int]]] = {}
-            for (_ei, name), parsed in zip(index.names, index.parsed):
+            for (_ei, name), parsed in zip(index.names, index.parsed, strict=True):
                 for part in parsed.core:
                     self._folds.add(part.text)
                     self._skeletons.update(k for k in part.keys if len(k) >= 2)
-                self._add_phrase(name, parsed.folded, anchors)
+                self._add_phrase(name, parsed.folded)
             for ent in index.entities:
                 if ent.kind == "country" and ent.country and ent.country not in self._countries:
                     self._countries[ent.country] = ent
-            self._anchors = anchors
-            self._anchor_words = tuple(sorted(anchors, key=len, reverse=True))
+            for word, spots in self._anchors.items():
+                spots.sort(key=lambda spot: -spot[1])  # longest name first
+                self._reach[word] = (max(i for i, _n in spots), max(n - i - 1 for i, n in spots))
+            self._anchor_words = tuple(sorted(self._anchors, key=len, reverse=True))
             self._built = True
 
-    def _add_phrase(self, name: str, folded: str, anchors: dict[str, list[tuple[int, int]]]) -> None:
+    def _add_phrase(self, name: str, folded: str) -> None:
         words = _PHRASE_WORD.findall(name)
-        if len(words) < 2 or len(words) > _MAX_WORDS or not any(w[:1].isupper() or w[:1].islower() for w in words):
+        if not 2 <= len(words) <= _MAX_WORDS:
             return
         lower = [i for i, w in enumerate(words) if w[:1].islower() and w.lower() not in _PARTICLES and len(w) > 2]
-        if not lower:
-            return
-        if fold(" ".join(words)) != folded:
-            return  # the name's words do not line up with its fold: leave it to the resolver
+        if not lower or fold(" ".join(words)) != folded:
+            return  # nothing lower-case, or words that do not line up with the fold
         self._phrases[folded] = len(words)
-        for i in lower:
-            spots = anchors.setdefault(words[i].lower(), [])
-            if (i, len(words)) not in spots:
-                spots.append((i, len(words)))
+        # Looked for around one word only: its longest lower-case word that is not a common one.
+        i = max(lower, key=lambda k: (words[k].lower() not in _STOPWORDS, len(words[k]), -k))
+        spots = self._anchors.setdefault(words[i], [])
+        if (i, len(words)) not in spots:
+            spots.append((i, len(words)))
 
     # -- resolving one candidate string ------------------------------------------
 
@@ -394,36 +483,50 @@ class _Scanner:
         """Could this word be part of a gazetteer name (its fold or skeleton occurs in one)?"""
         known = self._plausible.get(word)
         if known is None:
-            known = False
-            for part in parse(word).core:
-                if part.text in self._folds or any(k in self._skeletons for k in part.keys):
-                    known = True
-                    break
+            known = any(
+                part.text in self._folds or any(k in self._skeletons for k in part.keys) for part in parse(word).core
+            ) or (_is_cyrillic(word) and self._nominative(word) != word)
             if len(self._plausible) > _CACHE_LIMIT:
                 self._plausible.clear()
             self._plausible[word] = known
         return known
 
-    def best(self, span: str) -> Match | None:
-        """The resolver's best match for a span, when it is structurally sound (any score)."""
+    def best(self, span: str) -> _SearchResult | None:
+        """The resolver's best match for a span when it holds word by word (any score)."""
         if span in self._best:
             return self._best[span]
         found = self.resolver.candidates(span, limit=1)
-        m = found[0] if found and _sound(span, found[0]) else None
+        result: _SearchResult | None = None
+        if found:
+            m = found[0]
+            sound, exact = _judge(span, m)
+            acronym = span.isupper() and len(span) <= 5 and " " not in span
+            if sound and (exact or not acronym):
+                result = (m, not exact and len(parse(span).core) == 1)
         if len(self._best) > _CACHE_LIMIT:
             self._best.clear()
-        self._best[span] = m
-        return m
+        self._best[span] = result
+        return result
 
     def demonym_match(self, word: str) -> Match | None:
         """The country a demonym names, as a Match, or ``None``."""
         low = word.lower()
-        if low in self._demonym_matches:
-            return self._demonym_matches[low]
-        ent = self._countries.get(_DEMONYMS.get(low, ""))
-        m = Match(word, ent, 1.0, ent.name, f"demonym {low!r} of {ent.name!r}") if ent else None
-        self._demonym_matches[low] = m
-        return m
+        if low not in self._demonym_matches:
+            ent = self._countries.get(_DEMONYMS.get(low, ""))
+            self._demonym_matches[low] = (
+                Match(word, ent, 1.0, ent.name, f"demonym {low!r} of {ent.name!r}") if ent else None
+            )
+        return self._demonym_matches[low]
+
+    def _nominative(self, word: str) -> str:
+        """A Russian word in an oblique case, turned into a word the gazetteer has (else unchanged)."""
+        low = word.lower()
+        for ending, repl in _RU_ENDINGS:
+            if low.endswith(ending) and len(low) - len(ending) >= 3:
+                guess = word[: len(word) - len(ending)] + repl
+                if fold(guess) in self._folds:
+                    return guess
+        return word
 
     # -- cased scripts ---------------------------------------------------------------
 
@@ -434,6 +537,10 @@ class _Scanner:
         if done is not None:
             return done
         toks = [_make_tok(m) for m in _WORD.finditer(span)]
+        # A headline in capitals: capitals say nothing, the common-word list applies.
+        shouting = len(toks) > 1 and all(t.upper or len(t.text) == 1 for t in toks)
+        if shouting:
+            toks = [_Tok(t.start, t.end, t.text, t.low, False, t.possessive, False) for t in toks]
         pieces: list[_Piece] = []
         group: list[_Tok] = []
         for tok in toks:
@@ -443,11 +550,37 @@ class _Scanner:
                 group = []
         if group:
             pieces.extend(self._segment_group(span, group, cut))
+        if shouting:
+            pieces = [p for p in pieces if p.kind != _UNKNOWN]
         result = tuple(pieces)
         if len(self._segments) > _CACHE_LIMIT:
             self._segments.clear()
         self._segments[key] = result
         return result
+
+    def _lookup(self, span: str, toks: list[_Tok], cut: float) -> _SearchResult | None:
+        found = self.best(span)
+        if found is None and _is_cyrillic(span):
+            # Russian declines names: "Лаврова", "Ливии", "Москве".
+            guess = span
+            for tok in reversed(toks):
+                nom = self._nominative(tok.text)
+                if nom != tok.text:
+                    guess = guess[: tok.start - toks[0].start] + nom + guess[tok.end - toks[0].start :]
+            if guess != span:
+                found = self.best(guess)
+                if found is not None:
+                    m, fuzzy = found
+                    found = (Match(span, m.entity, m.score, m.name, f"read as {guess!r}; {m.why}"), fuzzy)
+        if found is None or found[0].score < cut:
+            return None
+        if len(toks) > 1 and fold(found[0].name) in self._phrases:
+            # A description built on a person's name ("Haftar's forces") stays the person.
+            for tok in toks:
+                part = self.best(tok.text)
+                if part is not None and part[0].entity.type == "person" and part[0].score >= cut:
+                    return None
+        return found
 
     def _segment_group(self, span: str, toks: list[_Tok], cut: float) -> list[_Piece]:
         n = len(toks)
@@ -456,72 +589,28 @@ class _Scanner:
         i = 0
         while i < n:
             found = None
-            if not toks[i].particle and self._startable(toks[i]):
+            if not toks[i].particle and (self.plausible(toks[i].text) or toks[i].low in _TITLE_LIKE):
                 for j in range(min(n, i + _MAX_WORDS), i, -1):
                     last = toks[j - 1]
-                    if last.particle or not self.plausible(last.text):
+                    if last.particle or not self.plausible(last.text) or (j - i == 1 and _is_common(last)):
                         continue
-                    if j - i == 1 and _is_common(last):
-                        continue
-                    m = self.best(span[toks[i].start : last.end])
-                    if m is not None and m.score >= cut:
-                        found = (j, m)
+                    hit = self._lookup(span[toks[i].start : last.end], toks[i:j], cut)
+                    if hit is not None:
+                        found = (j, hit)
                         break
             if found is None:
                 leftover.append(toks[i])
                 i += 1
                 continue
-            j, m = found
-            first = self._first_name_word(toks, i, j, m)
+            j, (m, fuzzy) = found
+            first = _first_name_word(toks, i, j, m)
             leftover.extend(toks[i:first])
-            pieces.extend(self._leftovers(leftover))
+            pieces.extend(_leftovers(leftover))
             leftover = []
-            pieces.append(_Piece(toks[first].start, toks[j - 1].end, _NAME, m))
+            pieces.append(_Piece(toks[first].start, toks[j - 1].end, _NAME, m, toks[first].text if fuzzy else ""))
             i = j
-        pieces.extend(self._leftovers(leftover))
+        pieces.extend(_leftovers(leftover))
         return pieces
-
-    def _startable(self, tok: _Tok) -> bool:
-        return self.plausible(tok.text) or tok.low in _TITLE_LIKE
-
-    @staticmethod
-    def _first_name_word(toks: list[_Tok], i: int, j: int, m: Match) -> int:
-        """Skip the titles and demonyms in front of a name, unless they are part of it."""
-        name_words = set(fold(m.name).split())
-        if m.entity.type == "person":
-            name_words -= _TITLES
-        k = i
-        while k < j - 1 and toks[k].low in _FRONT_WORDS and fold(toks[k].text) not in name_words:
-            k += 1
-        while k < j - 1 and toks[k].particle:
-            k += 1
-        return k
-
-    def _leftovers(self, toks: list[_Tok]) -> list[_Piece]:
-        """Words that resolved to nothing: demonyms and unknown names."""
-        return self._unknown_run(toks) if toks else []
-
-    @staticmethod
-    def _unknown_run(run: list[_Tok]) -> list[_Piece]:
-        out: list[_Piece] = []
-        keep_titles = len(run) > 1 and run[-1].low in _ORG_NOUNS and not run[-1].particle
-        edge = _EDGE_WORDS if keep_titles else _LEXICON
-        a, b = 0, len(run)
-        while a < b and (run[a].particle or (not run[a].upper and run[a].low in edge)):
-            a += 1
-        while b > a and (run[b - 1].particle or (not run[b - 1].upper and run[b - 1].low in edge)):
-            b -= 1
-        for k, tok in enumerate(run):
-            if (k < a or k >= b) and tok.low in _DEMONYMS:
-                out.append(_Piece(tok.start, tok.end, _DEMONYM, None, tok.text))
-        if a < b:
-            words = run[a:b]
-            letters = sum(c.isalpha() for t in words for c in t.text)
-            if letters >= 2 and not (len(words) == 1 and words[0].low in _ORG_NOUNS | _TITLE_LIKE):
-                lone = words[0].text if len(words) == 1 else ""
-                out.append(_Piece(words[0].start, words[-1].end, _UNKNOWN, None, lone))
-        out.sort(key=lambda p: p.start)
-        return out
 
     # -- caseless scripts -------------------------------------------------------------
 
@@ -533,34 +622,39 @@ class _Scanner:
             if words and not _CASELESS_GAP.fullmatch(text, words[-1][1], m.start()):
                 yield from self._caseless_run(text, words, cut)
                 words = []
-            words.append((m.start(), m.end()))
+            words.append(m.span())
         yield from self._caseless_run(text, words, cut)
 
-    def _caseless_run(self, text: str, words: list[tuple[int, int]], cut: float) -> Iterator[tuple[int, int, Match, bool]]:
-        # Split a proclitic off a word that is no name by itself.
-        spans: list[tuple[int, int] | None] = []
+    def _caseless_run(
+        self, text: str, words: list[tuple[int, int]], cut: float
+    ) -> Iterator[tuple[int, int, Match, bool]]:
+        # Each word's usable part: a one-letter proclitic is split off a word that is
+        # no name by itself; a word that is only an article cannot open or close a name.
+        usable: list[tuple[int, int] | None] = []
+        edge: list[bool] = []
         for s, e in words:
             w = text[s:e]
             if self.plausible(w):
-                spans.append((s, e))
+                usable.append((s, e))
             elif len(w) > 3 and w[0] in _PROCLITICS and self.plausible(w[1:]):
-                spans.append((s + 1, e))
+                usable.append((s + 1, e))
             else:
-                spans.append(None)
-        n = len(spans)
+                usable.append(None)
+            edge.append(not all(t in _PARTICLES for t in fold(w).split()))
+        n = len(words)
         i = 0
         while i < n:
-            first = spans[i]
+            first = usable[i]
             hit = None
             if first is not None:
                 for j in range(min(n, i + _MAX_CASELESS_WORDS), i, -1):
-                    last = spans[j - 1]
-                    if last is None:
+                    last = usable[j - 1]
+                    if last is None or (j - i > 1 and not (edge[i] and edge[j - 1])):
                         continue
                     s, e = first[0], last[1]
-                    m = self.best(text[s:e])
-                    if m is not None and m.score >= cut:
-                        hit = (j, s, e, m)
+                    found = self.best(text[s:e])
+                    if found is not None and found[0].score >= cut:
+                        hit = (j, s, e, found[0])
                         break
             if hit is None:
                 i += 1
@@ -571,23 +665,28 @@ class _Scanner:
 
     # -- known lower-case names ------------------------------------------------------
 
-    def phrases(self, text: str) -> Iterator[tuple[int, int, Match]]:
-        """Gazetteer names with lower-case words, found by exact folded lookup."""
-        present = [w for w in self._anchor_words if w in text]
+    def phrases(self, text: str, words: set[str]) -> Iterator[tuple[int, int, Match]]:
+        """Gazetteer names with lower-case words, found by exact (folded) lookup.
+
+        Args:
+            text: the text.
+            words: the set of its words (``_PHRASE_WORD`` tokens).
+        """
+        present = [w for w in self._anchor_words if w in words]
         if not present:
             return
         pattern = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, present)) + r")(?![^\W\d_])")
         seen: set[tuple[int, int]] = set()
         for hit in pattern.finditer(text):
-            spots = self._anchors.get(hit.group())
-            if not spots:
-                continue
-            lo, hi = max(0, hit.start() - 160), min(len(text), hit.end() + 160)
+            spots = self._anchors[hit.group()]
+            before, after = self._reach[hit.group()]
+            lo = max(0, hit.start() - _PHRASE_REACH * before)
+            hi = min(len(text), hit.end() + _PHRASE_REACH * after)
             window = [w.span() for w in _PHRASE_WORD.finditer(text, lo, hi)]
             k = next((x for x, (s, _e) in enumerate(window) if s == hit.start()), -1)
             if k < 0:
                 continue
-            for idx, length in sorted(spots, key=lambda s: -s[1]):
+            for idx, length in spots:
                 a, b = k - idx, k - idx + length
                 if a < 0 or b > len(window):
                     continue
@@ -595,53 +694,55 @@ class _Scanner:
                 if (s, e) in seen or _PHRASE_BREAK.search(text, s, e):
                     continue
                 raw = text[s:e]
-                folded = fold(raw)
-                if self._phrases.get(folded) != length:
+                if self._phrases.get(fold(raw)) != length:
                     continue
-                m = self.best(raw)
-                if m is not None and m.score >= 0.98:
+                found = self.best(raw)
+                if found is not None and found[0].score >= 0.98:
                     seen.add((s, e))
-                    yield s, e, m
+                    yield s, e, found[0]
                     break
+
+
+def _first_name_word(toks: list[_Tok], i: int, j: int, m: Match) -> int:
+    """Skip the titles and demonyms in front of a name, unless they are part of it."""
+    name_words = set(fold(m.name).split())
+    if m.entity.type == "person":
+        name_words -= _TITLES
+    k = i
+    while k < j - 1 and (toks[k].particle or (toks[k].low in _FRONT_WORDS and fold(toks[k].text) not in name_words)):
+        k += 1
+    return k
+
+
+def _leftovers(run: list[_Tok]) -> list[_Piece]:
+    """Words that resolved to nothing: demonyms, and what is left of an unknown name."""
+    if not run:
+        return []
+    out: list[_Piece] = []
+    # "Russian Foreign Ministry" is a name; "Turkish Foreign Minister" is not.
+    org = len(run) > 1 and run[-1].low in _ORG_NOUNS
+    edge = _EDGE_WORDS if org else _LEXICON
+    a, b = 0, len(run)
+    while a < b and (run[a].particle or (run[a].low in edge and not (run[a].upper and run[a].low not in _EDGE_WORDS))):
+        a += 1
+    while b > a and (run[b - 1].particle or (run[b - 1].low in edge and not run[b - 1].upper)):
+        b -= 1
+    for k, tok in enumerate(run):
+        if (k < a or k >= b) and tok.low in _DEMONYMS:
+            out.append(_Piece(tok.start, tok.end, _DEMONYM, None, tok.text))
+    if a < b:
+        words = run[a:b]
+        letters = sum(c.isalpha() for t in words for c in t.text)
+        if letters >= 2 and not (len(words) == 1 and words[0].low in _ORG_NOUNS | _TITLE_LIKE):
+            lone = words[0].text if len(words) == 1 else ""
+            out.append(_Piece(words[0].start, words[-1].end, _UNKNOWN, None, lone))
+    out.sort(key=lambda p: p.start)
+    return out
 
 
 def _is_nisba(word: str, m: Match) -> bool:
     """An Arabic adjective of origin (ليبية "Libyan") that the resolver read as its country."""
-    if m.entity.kind != "country" or not word.endswith(_ARABIC_NISBA):
-        return False
-    return not m.name.endswith(_ARABIC_NISBA)
-
-
-def _sound(span: str, m: Match) -> bool:
-    """Whether a match holds word by word, not just in its overall score."""
-    comp = explain_compare(span, m.name)
-    if comp.method == "exact":
-        return True
-    if comp.method == "script":
-        return False
-    if comp.method == "joined":
-        return comp.score >= 0.9
-    q_core = parse(span).core
-    if len(q_core) > len(parse(m.name).core) and comp.extra:
-        return False  # the span has words the name lacks
-    strong = 0
-    for p in comp.pairs:
-        if p.method == "exact":
-            strong += 1
-        elif p.method == "initial":
-            continue
-        elif p.method == "spelling" and p.score >= _SPELLING_AGREE:
-            strong += 1
-        elif p.method == "skeleton" and "/" not in p.key and len(p.key) >= _SKELETON_MIN:
-            strong += 1
-        elif Indel.normalized_similarity(p.a, p.b) >= _SPELLING_AGREE:
-            strong += 1
-        else:
-            return False
-    if strong == 0:
-        return False
-    # One word may not stand for a longer name ("Sergey" is not Sergey Lavrov).
-    return not (comp.extra and strong < 2)
+    return m.entity.kind == "country" and word.endswith(_ARABIC_NISBA) and not m.name.endswith(_ARABIC_NISBA)
 
 
 # --- The scanner registry ---------------------------------------------------------
@@ -657,7 +758,7 @@ def _scanner_for(resolver: Resolver) -> _Scanner:
             sc = _registry.get(resolver)
             if sc is None:
                 sc = _registry[resolver] = _Scanner(resolver)
-    sc._build()
+    sc.build()
     return sc
 
 
@@ -678,10 +779,9 @@ def _sentence_initial(text: str, pos: int) -> bool:
         c = text[i]
         if c == "\n" or c == "\r":
             return True
-        if c in _INITIAL_SKIP:
-            i -= 1
-            continue
-        return c in _SENTENCE_END
+        if c not in _INITIAL_SKIP:
+            return c in _SENTENCE_END
+        i -= 1
     return True
 
 
@@ -716,72 +816,82 @@ def scan(
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     wanted = _check_types(types)
-    if threshold is not None and not isinstance(threshold, (int, float)):
-        raise TypeError(f"threshold must be a number, not {type(threshold).__name__}")
     res = resolver if resolver is not None else default_resolver()
     cut = float(res.threshold if threshold is None else threshold)
     sc = _scanner_for(res)
     found: list[Mention] = []
-    lone: list[tuple[Mention, bool, str]] = []  # unknown one-word names, to check against the text
+    # One-word names whose capital may only mean a sentence start: (mention, at start, word).
+    lone: list[tuple[Mention, bool, str]] = []
     mid_sentence: set[str] = set()
     for span_match in _SPAN.finditer(text):
         base = span_match.start()
         initial = _sentence_initial(text, base)
         for p in sc.segment(span_match.group(), cut):
             start, end = base + p.start, base + p.end
-            if p.kind == _NAME:
-                found.append(Mention(start, end, text[start:end], p.match))
-            elif p.kind == _DEMONYM:
-                if demonyms:
-                    dm = sc.demonym_match(p.word)
-                    if dm is not None:
-                        found.append(Mention(start, end, text[start:end], dm))
-            elif unknown:
-                at_start = initial and p.start == 0
-                mention = Mention(start, end, text[start:end], None)
-                if p.word:
-                    lone.append((mention, at_start, p.word))
-                    if not at_start:
-                        mid_sentence.add(p.word)
-                else:
-                    found.append(mention)
+            if p.kind == _DEMONYM:
+                dm = sc.demonym_match(p.word) if demonyms else None
+                if dm is not None:
+                    found.append(Mention(start, end, text[start:end], dm))
+                continue
+            if p.kind == _UNKNOWN and not unknown:
+                continue
+            mention = Mention(start, end, text[start:end], p.match)
+            if not p.word:
+                found.append(mention)
+                continue
+            at_start = initial and p.start == 0
+            lone.append((mention, at_start, p.word))
+            if not at_start:
+                mid_sentence.add(p.word)
+    words = set(_PHRASE_WORD.findall(text))
     if lone:
-        lower_words = set(_ANY_WORD.findall(text))
         for mention, at_start, word in lone:
-            if word.lower() in lower_words and not word.isupper():
-                continue  # a common word, capitalised (a heading, a sentence start)
+            if mention.match is None and word.lower() in words and not word.isupper():
+                continue  # a common word, capitalised ("Mercenaries" as a heading)
             if at_start and word not in mid_sentence:
                 continue  # capitalised only where every word is
             found.append(mention)
     if not text.isascii():
         for s, e, m, nisba in sc.caseless(text, cut):
-            if nisba:
-                if demonyms:
-                    found.append(Mention(s, e, text[s:e], Match(text[s:e], m.entity, 1.0, m.entity.name,
-                                                              f"demonym of {m.entity.name!r}")))
-                continue
-            found.append(Mention(s, e, text[s:e], m))
+            if not nisba:
+                found.append(Mention(s, e, text[s:e], m))
+            elif demonyms:
+                why = f"demonym of {m.entity.name!r}"
+                found.append(Mention(s, e, text[s:e], Match(text[s:e], m.entity, 1.0, m.entity.name, why)))
     found.sort(key=lambda x: (x.start, -x.end))
-    found = _merge_phrases(text, found, list(sc.phrases(text)))
+    found = _merge_phrases(text, found, sc.phrases(text, words))
     if wanted is not None:
         found = [x for x in found if x.match is None or x.match.entity.type in wanted]
     return found
 
 
-def _merge_phrases(text: str, found: list[Mention], phrases: list[tuple[int, int, Match]]) -> list[Mention]:
-    """Put known lower-case names in, where they do not undo a person or the same entity."""
-    if not phrases:
-        return found
-    out = list(found)
+def _merge_phrases(text: str, found: list[Mention], phrases: Iterator[tuple[int, int, Match]]) -> list[Mention]:
+    """Put known lower-case names in, unless they would swallow a person or the same entity.
+
+    ``found`` is sorted and does not overlap itself, so the mentions a phrase touches
+    are found by bisection.
+    """
+    ends = [x.end for x in found]
+    dropped: set[int] = set()
+    added: list[Mention] = []
     for s, e, m in phrases:
-        inside = [x for x in out if x.start < e and x.end > s]
+        lo = bisect.bisect_right(ends, s)  # first mention ending after s
+        hi = lo
+        while hi < len(found) and found[hi].start < e:
+            hi += 1
+        inside = found[lo:hi]
         if any(x.start < s or x.end > e for x in inside):
             continue  # crosses a mention's edge
         if any(x.match is not None and (x.match.entity.type == "person" or x.match.entity.id == m.entity.id)
                for x in inside):
             continue
-        out = [x for x in out if not (x.start < e and x.end > s)]
-        out.append(Mention(s, e, text[s:e], m))
+        if added and added[-1].end > s:
+            continue  # overlaps the phrase before it
+        dropped.update(range(lo, hi))
+        added.append(Mention(s, e, text[s:e], m))
+    if not added:
+        return found
+    out = [x for k, x in enumerate(found) if k not in dropped] + added
     out.sort(key=lambda x: (x.start, -x.end))
     return out
 
@@ -802,12 +912,14 @@ def _scan_parser() -> argparse.ArgumentParser:
     ap = _ScanParser(
         prog="namenorm scan",
         description="Find the names in a text and say who or where each one means.",
-        epilog="Readable output: start-end, the name as written, then 'entity (id) score', or '?' when unknown.",
+        epilog="Output: start-end, the name as written, then 'entity (id) score', or '?' when unknown.",
     )
     ap.add_argument("file", metavar="FILE", help="a UTF-8 text file, or '-' for stdin")
     ap.add_argument("--json", action="store_true", help="JSON Lines: start, end, text, id, name, type, score, ...")
     ap.add_argument("-g", "--gazetteer", metavar="PATH", help="a CSV/TSV/JSONL gazetteer instead of the built-in one")
-    ap.add_argument("-t", "--type", action="append", choices=ENTITY_TYPES, dest="types", help="only this type (repeatable)")
+    ap.add_argument(
+        "-t", "--type", action="append", choices=ENTITY_TYPES, dest="types", help="only this type (repeatable)"
+    )
     ap.add_argument("--threshold", type=float, default=None, help=f"score needed (default {DEFAULT_THRESHOLD})")
     ap.add_argument("--demonyms", action="store_true", help="report demonyms ('Turkish') linked to their country")
     ap.add_argument("--known", action="store_true", help="leave out names the gazetteer lacks")
@@ -828,21 +940,17 @@ def _decode(data: bytes, label: str, err: TextIO) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def _read_input(path: str, stdin: IO[bytes] | None) -> tuple[bytes, str]:
+def _read_input(path: str) -> tuple[bytes, str]:
     if path == "-":
+        stdin: IO[bytes] | None = getattr(sys.stdin, "buffer", None)
         if stdin is None:
-            raise _ScanUsageError("namenorm scan: no standard input to read")
+            return sys.stdin.read().encode("utf-8", "surrogateescape"), "<stdin>"
         return stdin.read(), "<stdin>"
     try:
         with open(path, "rb") as fh:
             return fh.read(), path
     except OSError as exc:
         raise _ScanUsageError(f"namenorm scan: cannot read {path}: {exc.strerror or exc}") from None
-
-
-def _stdin_bytes() -> IO[bytes] | None:
-    buf = getattr(sys.stdin, "buffer", None)
-    return buf if buf is not None else None
 
 
 def _readable(mention: Mention) -> str:
@@ -865,18 +973,15 @@ def run_scan_cli(argv: list[str]) -> int:
     out, err = sys.stdout, sys.stderr
     try:
         args = _scan_parser().parse_args(argv)
-        resolver = None
-        if args.gazetteer:
-            resolver = Resolver(Gazetteer.load(args.gazetteer))
-        data, label = _read_input(args.file, _stdin_bytes())
+        resolver = Resolver(Gazetteer.load(args.gazetteer)) if args.gazetteer else None
+        data, label = _read_input(args.file)
         text = _decode(data, label, err)
-        mentions = scan(text, resolver=resolver, types=args.types, threshold=args.threshold,
-                        demonyms=args.demonyms, unknown=not args.known)
+        mentions = scan(
+            text, resolver=resolver, types=args.types, threshold=args.threshold,
+            demonyms=args.demonyms, unknown=not args.known,
+        )
         for mention in mentions:
-            if args.json:
-                print(json.dumps(mention.to_dict(), ensure_ascii=False), file=out)
-            else:
-                print(_readable(mention), file=out)
+            print(json.dumps(mention.to_dict(), ensure_ascii=False) if args.json else _readable(mention), file=out)
         return 0
     except _ScanUsageError as exc:
         print(exc, file=err)

@@ -44,8 +44,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
-from namenorm.normalize import _check_str
 from namenorm.keys import skeletons
+from namenorm.normalize import _check_str
 from namenorm.parts import ParsedName, Part, parse
 
 __all__ = ["compare", "Comparison", "PairScore", "DEFAULT_THRESHOLD"]
