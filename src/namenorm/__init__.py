@@ -13,9 +13,10 @@ a reason you can read::
 
 from namenorm._version import __version__
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer, GazetteerError
+from namenorm.index import IndexFileError
 from namenorm.normalize import normalize
 from namenorm.reset import reset_caches
-from namenorm.resolve import Match, Resolver, candidates, resolve
+from namenorm.resolve import IndexWarning, Match, Resolver, candidates, resolve, resolve_many
 from namenorm.score import DEFAULT_THRESHOLD, compare
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "Entity",
     "Gazetteer",
     "GazetteerError",
+    "IndexFileError",
+    "IndexWarning",
     "Match",
     "Resolver",
     "candidates",
@@ -32,4 +35,5 @@ __all__ = [
     "normalize",
     "reset_caches",
     "resolve",
+    "resolve_many",
 ]

@@ -16,5 +16,7 @@ def _env_int(name: str, default: int) -> int:
 MAX_NAME_LENGTH = _env_int("NAMENORM_MAX_NAME_LENGTH", 256)
 #: Most tokens of one name that are compared; the rest are ignored.
 MAX_TOKENS = _env_int("NAMENORM_MAX_TOKENS", 12)
-#: How many index candidates get a full score for one query.
-MAX_CANDIDATES = _env_int("NAMENORM_MAX_CANDIDATES", 8)
+#: How many candidate entities get a full score for one query.
+MAX_CANDIDATES = _env_int("NAMENORM_MAX_CANDIDATES", 5)
+#: How many names of each candidate entity get a full score.
+NAMES_PER_CANDIDATE = _env_int("NAMENORM_NAMES_PER_CANDIDATE", 4)

@@ -67,13 +67,13 @@ CLUSTER_THRESHOLD = 0.80
 #: No cross pair of a merge may score below ``threshold - FLOOR_MARGIN``.
 FLOOR_MARGIN = 0.20
 #: A cross pair whose aligned parts include one scoring below this is a clear conflict.
-PART_CONFLICT = 0.5
+PART_CONFLICT = 0.6
 #: Every aligned part of a resolution that counts scores at least this.
 PAIR_MIN = 0.85
 #: A resolution through the names written together counts from this score.
 JOINED_MIN = 0.9
-#: A name that fits two conflicting clusters within this margin joins neither.
-AMBIGUITY = 0.05
+#: A name with parts left over links only if it is this specific (see _specificity).
+SPEC_MARGIN = 0.0
 #: Keys shared by more nodes than this are not used as blocks.
 MAX_BLOCK = 200
 #: How many candidate neighbours of each node get a full score.
@@ -84,8 +84,6 @@ WINDOW = 8
 PAIR_PARTS = 6
 #: Gazetteer candidates scored before a node is sent to the resolver.
 GATE_CANDIDATES = 4
-#: Gazetteer keys carried by more names than this are not used by that check.
-GATE_MAX_BLOCK = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,30 +234,17 @@ def _explained(query: ParsedName, entity: Entity, matched: str) -> bool:
     return any({ps.a, ps.b} <= {text, head} for ps in comp.pairs)
 
 
-def _gazetteer_gate(resolver: Resolver) -> tuple[dict[str, list[int]], list[ParsedName], float]:
+def _resolve_nodes(nodes: list[_Node], resolver: Resolver) -> list[Entity | None]:
+    """The entity of each node, or ``None`` (see the module docstring)."""
     index = resolver.index
-    postings = {k: v for k, v in index.postings.items() if len(v) <= GATE_MAX_BLOCK}
-    return postings, index.parsed, float(max(1, len(index.names)))
-
-
-def _resolve_nodes(nodes: list[_Node], keys: list[set[str]], resolver: Resolver) -> list[Entity | None]:
-    postings, gparsed, total = _gazetteer_gate(resolver)
     out: list[Entity | None] = [None] * len(nodes)
     for i, node in enumerate(nodes):
         q = node.parsed
         if q is None:
             continue
-        weight: dict[int, float] = defaultdict(float)
-        for k in keys[i]:
-            plist = postings.get(k)
-            if plist:
-                w = math.log(1 + total / len(plist))
-                for ni in plist:
-                    weight[ni] += w
-        if not weight:
-            continue
-        best = heapq.nsmallest(GATE_CANDIDATES, weight.items(), key=lambda kv: (-kv[1], kv[0]))
-        if max(compare_parsed(q, gparsed[ni]).score for ni, _ in best) < resolver.threshold:
+        # A quick look first: a name whose best few candidates miss the threshold cannot resolve.
+        found = index.candidates(q, limit=GATE_CANDIDATES)
+        if not any(compare_parsed(q, index.parsed[ni]).score >= resolver.threshold for ni in found):
             continue
         match = resolver.resolve(node.strings[0])
         if match is not None and _explained(q, match.entity, match.name):
@@ -267,12 +252,12 @@ def _resolve_nodes(nodes: list[_Node], keys: list[set[str]], resolver: Resolver)
     return out
 
 
-def _link_score(pa: ParsedName, pb: ParsedName) -> float:
-    """The score of two names, or 0.0 when two aligned parts clearly disagree."""
+def _link_score(pa: ParsedName, pb: ParsedName) -> tuple[float, bool]:
+    """The score of two names (0.0 when two aligned parts clearly disagree), and whether parts were left over."""
     comp = compare_parsed(pa, pb)
     if comp.method == "parts" and any(ps.score < PART_CONFLICT for ps in comp.pairs):
-        return 0.0
-    return comp.score
+        return 0.0, bool(comp.extra)
+    return comp.score, bool(comp.extra)
 
 
 class _Linkage:
@@ -286,6 +271,7 @@ class _Linkage:
         self.threshold = threshold
         self.floor = threshold - FLOOR_MARGIN
         self.scores: dict[tuple[int, int], float] = {}
+        self.partial: set[tuple[int, int]] = set()
 
     def find(self, x: int) -> int:
         parent = self.parent
@@ -299,8 +285,10 @@ class _Linkage:
         s = self.scores.get(key)
         if s is None:
             pa, pb = self.parsed[i], self.parsed[j]
-            s = _link_score(pa, pb) if pa is not None and pb is not None else 0.0
+            s, extra = _link_score(pa, pb) if pa is not None and pb is not None else (0.0, False)
             self.scores[key] = s
+            if extra:
+                self.partial.add(key)
         return s
 
     def union(self, ra: int, rb: int) -> int:
@@ -314,6 +302,7 @@ class _Linkage:
         return ra
 
     def agree(self, ra: int, rb: int) -> bool:
+        """Whether two clusters may merge: no clear conflict, and a mean cross score at the threshold."""
         ea, eb = self.entity[ra], self.entity[rb]
         if ea is not None and eb is not None and ea.id != eb.id:
             return False
@@ -328,30 +317,29 @@ class _Linkage:
                 n += 1
         return total >= self.threshold * n
 
-    def ambiguous(self, i: int, ra: int, rb: int, s: float) -> bool:
-        """Whether node ``i`` (of ``ra``) fits, about as well, a cluster that ``rb`` conflicts with."""
-        for t, k in self.adjacent[i]:
-            if t < s - AMBIGUITY:
-                break
-            rk = self.find(k)
-            if rk != ra and rk != rb and self.agree(ra, rk) and not self.agree(rb, rk):
-                return True
-        return False
-
     def link(self, edges: list[tuple[float, int, int]]) -> None:
-        self.adjacent: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for s, i, j in edges:
-            self.adjacent[i].append((s, j))
-            self.adjacent[j].append((s, i))
-        for lst in self.adjacent.values():
-            lst.sort(key=lambda e: (-e[0], e[1]))
-        for s, i, j in edges:
+        """Merge along edges, best first, where the whole clusters agree."""
+        for _s, i, j in edges:
             ra, rb = self.find(i), self.find(j)
-            if ra == rb or not self.agree(ra, rb):
-                continue
-            if self.ambiguous(i, ra, rb, s) or self.ambiguous(j, rb, ra, s):
-                continue
-            self.union(ra, rb)
+            if ra != rb and self.agree(ra, rb):
+                self.union(ra, rb)
+
+
+def _specificity(nodes: list[_Node]) -> list[float]:
+    """How unlikely each name is to match another by chance: sum of -ln(part frequency), less ln(N)."""
+    df: Counter[str] = Counter()
+    for node in nodes:
+        if node.parsed is not None:
+            df.update({p.keys[0] for p in node.parsed.core if len(p.text) > 1})
+    n = max(2, len(nodes))
+    out = []
+    for node in nodes:
+        if node.parsed is None:
+            out.append(0.0)
+            continue
+        bits = sum(math.log(n / df[p.keys[0]]) for p in node.parsed.core if len(p.text) > 1)
+        out.append(bits - math.log(n))
+    return out
 
 
 def _label_key(s: str, counts: Counter[str]) -> tuple[int, int, bool, bool, str]:
@@ -402,7 +390,7 @@ def cluster(
     if resolve:
         if resolver is None:
             resolver = Resolver(gazetteer) if gazetteer is not None else default_resolver()
-        entities = _resolve_nodes(nodes, keys, resolver)
+        entities = _resolve_nodes(nodes, resolver)
     link = _Linkage([n.parsed for n in nodes], entities, thr)
     # Nodes that resolve to one entity go together.
     first_of: dict[str, int] = {}
@@ -412,10 +400,17 @@ def cluster(
                 link.union(link.find(first_of[e.id]), link.find(i))
             else:
                 first_of[e.id] = i
+    spec = _specificity(nodes)
     edges = []
     for i, j in _candidate_pairs(keys):
         s = link.score(i, j)
         if s >= thr:
+            if (i, j) in link.partial:
+                a, b = link.parsed[i], link.parsed[j]
+                assert a is not None and b is not None
+                short = i if len(a.core) < len(b.core) else j
+                if spec[short] < SPEC_MARGIN:
+                    continue
             edges.append((-s, i, j))
     edges.sort()
     link.link([(-s, i, j) for s, i, j in edges])

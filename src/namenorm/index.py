@@ -1,56 +1,90 @@
-"""From matching keys to gazetteer names: candidate generation.
+"""From matching keys to gazetteer names: candidate generation, saved to one file.
 
-Every name of every entity is parsed once, when the index is built. Each core
-part contributes blocking keys: its two transliteration skeletons and the
-skeletons with one consonant deleted (so that one consonant added, dropped or
-changed still meets), its jellyfish Metaphone code, and the whole name's
-joined skeleton. A query makes the same keys; the names that share the most
-(rarest first) are the candidates that get a full score. No query ever scans
-every name.
+Every name of every entity is folded once, when the index is built, and
+contributes blocking keys: its parts' folds and transliteration skeletons
+(*close* keys), the first skeleton less one consonant and the jellyfish
+Metaphone code (*loose* keys), the whole name's joined skeleton, and its
+exact fold. A query makes the same keys; the names that share the most, the
+rarest counting most, are the candidates that get a full score. Loose keys
+count half, and are looked up only when the close ones find too few names or
+none that shares most of the query's skeletons. No query scans every name.
+
+Layout: keys are hashed with CRC-32 (stable across runs and platforms) into a
+sorted array; each key's names are a slice of one postings array. A hash
+collision can only add candidates, never hide one. Names keep their fold and
+script; their parts are parsed again when a candidate is scored (a cached,
+cheap step), so that a GeoNames-size index fits in a few hundred megabytes.
+
+Saved indexes are one file: a JSON header (format, version, the gazetteer's
+checksum, section sizes) and raw arrays. Loading checks every size and bound,
+so a truncated, foreign, stale or crafted file raises :class:`IndexFileError`
+and never gives wrong answers; nothing in it is executed.
 """
 
 from __future__ import annotations
 
-import heapq
+import bisect
+import json
 import math
+import sys
+import zlib
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import IO, Any, overload
 
-from namenorm._config import MAX_CANDIDATES
+from namenorm._config import MAX_CANDIDATES, NAMES_PER_CANDIDATE
 from namenorm.gazetteer import Entity, Gazetteer
 from namenorm.keys import phonetic_key
-from namenorm.parts import ParsedName, parse
+from namenorm.parts import ParsedName, parse, parse_folded
 
-__all__ = ["Index"]
+__all__ = ["Index", "IndexFileError", "name_keys"]
 
-# Keys carried by more than 0.5% of the names (and at least this many) say
+FORMAT = "namenorm-index"
+VERSION = 1
+_SCRIPTS = ("latin", "arabic", "cyrillic", "greek", "other")
+_SCRIPT_CODE = {s: i for i, s in enumerate(_SCRIPTS)}
+# Keys carried by more than 0.5% of the names (at least 64, at most 500) say
 # little; they are skipped when the query has rarer ones.
-_COMMON_KEY_MIN = 32
+_COMMON_KEY_MIN = 64
+_COMMON_KEY_MAX = 500
+_MAX_HEADER = 1 << 16
+
+# Parsed candidate names kept between queries (cleared whole when full).
+_PARSED_CACHE = 1 << 17
+
+
+class IndexFileError(ValueError):
+    """A saved index cannot be used: truncated, of another format or version,
+    built from another gazetteer, or inconsistent."""
 
 
 def _deletions(s: str) -> Iterable[str]:
-    if len(s) >= 3:
+    if len(s) >= 2:
         for i in range(len(s)):
             yield s[:i] + s[i + 1 :]
 
 
 def _keys(p: ParsedName) -> tuple[set[str], set[str]]:
-    """(close keys, loose keys): exact forms first, then one-consonant edits and Metaphone."""
+    """(close keys, loose keys) of a parsed name; names in rough scripts get their own namespace."""
     close: set[str] = set()
     loose: set[str] = set()
+    ns = "r" if p.rough else ""
     for part in p.core:
         if len(part.text) == 1:
             continue
-        close.add("f:" + part.text)
+        close.add(ns + "f:" + part.text)
         for k in part.keys:
-            close.add("s:" + k)
+            close.add(ns + "s:" + k)
         for d in _deletions(part.keys[0]):
-            loose.add("s:" + d)
+            loose.add(ns + "s:" + d)
         m = phonetic_key(part.text)
         if m:
-            loose.add("m:" + m)
+            loose.add(ns + "m:" + m)
     if len(p.core) > 1 or (p.core and p.joined != p.core[0].text):
-        close.add("j:" + p.joined_keys[0])
+        close.add(ns + "j:" + p.joined_keys[0])
     return close, loose - close
 
 
@@ -61,66 +95,143 @@ def name_keys(p: ParsedName) -> set[str]:
     return close | loose
 
 
+def _hash(key: str) -> int:
+    return zlib.crc32(key.encode())
+
+
+class _Parsed(Sequence[ParsedName]):
+    """The parsed form of every indexed name, made on demand."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return len(self._index._folded)
+
+    @overload
+    def __getitem__(self, i: int) -> ParsedName: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[ParsedName]: ...
+    def __getitem__(self, i: int | slice) -> ParsedName | Sequence[ParsedName]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return self._index.parsed_name(i)
+
+
+class _Names(Sequence[tuple[int, str]]):
+    """(entity position, name) of every indexed name."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return len(self._index._folded)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, str]: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[tuple[int, str]]: ...
+    def __getitem__(self, i: int | slice) -> tuple[int, str] | Sequence[tuple[int, str]]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        ix = self._index
+        ei = ix._name_entity[i]
+        return ei, ix.entities[ei].names[ix._name_pos[i]]
+
+
 class Index:
     """Keys → gazetteer names → entities.
 
     Args:
         gazetteer: the entities to index.
+        progress: called as ``progress(done, total)`` while building, if given.
     """
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, *, progress: Callable[[int, int], None] | None = None) -> None:
         self.gazetteer = gazetteer
         self.entities: list[Entity] = list(gazetteer)
-        #: (entity position, name) for every indexed name
-        self.names: list[tuple[int, str]] = []
-        self.parsed: list[ParsedName] = []
-        postings: dict[str, list[int]] = defaultdict(list)
+        self._name_entity = array("I")
+        self._name_pos = array("I")
+        self._folded: list[str] = []
+        self._script = bytearray()
+        self._core = bytearray()
+        buckets: dict[int, list[int]] = defaultdict(list)
+        total = len(self.entities)
         for ei, ent in enumerate(self.entities):
             seen: set[str] = set()
-            for name in ent.names:
+            for pos, name in enumerate(ent.names):
                 pn = parse(name)
                 if not pn.core or pn.folded in seen:
                     continue
                 seen.add(pn.folded)
-                ni = len(self.names)
-                self.names.append((ei, name))
-                self.parsed.append(pn)
-                if pn.rough:
-                    continue  # matched only by its exact fold (see score.py)
+                ni = len(self._folded)
+                self._name_entity.append(ei)
+                self._name_pos.append(pos)
+                self._folded.append(pn.folded)
+                self._script.append(_SCRIPT_CODE[pn.script])
+                self._core.append(min(255, len(pn.core)))
+                buckets[_hash("x:" + pn.folded)].append(ni)
                 for key in name_keys(pn):
-                    postings[key].append(ni)
-        self.postings: dict[str, list[int]] = dict(postings)
-        self._total = max(1, len(self.names))
-        #: folded name -> positions of the names that fold to it
-        self.by_fold: dict[str, list[int]] = defaultdict(list)
-        for ni, pn in enumerate(self.parsed):
-            self.by_fold[pn.folded].append(ni)
-        self.by_fold = dict(self.by_fold)
-        self._common = max(_COMMON_KEY_MIN, self._total // 200)
-        longest = max((len(p) for p in self.postings.values()), default=1)
-        # idf by posting length, computed once
-        self._idf = [0.0] + [math.log(1 + self._total / k) for k in range(1, longest + 1)]
-        #: number of core parts of each name
-        self.core_sizes: list[int] = [len(pn.core) for pn in self.parsed]
+                    buckets[_hash(key)].append(ni)
+            if progress is not None and (ei % 2000 == 0 or ei == total - 1):
+                progress(ei + 1, total)
+        self._key_hash = array("I", sorted(buckets))
+        self._key_start = array("I", [0])
+        self._postings = array("I")
+        for h in self._key_hash:
+            plist = buckets[h]
+            # a name's keys are distinct strings, but two may share a hash
+            self._postings.extend(sorted(set(plist)) if len(plist) > 1 else plist)
+            self._key_start.append(len(self._postings))
+        del buckets
+        self._finish()
 
-    def _accumulate(self, keys: list[str], weight: dict[int, float]) -> None:
-        postings = self.postings
-        found = [postings[k] for k in keys if k in postings]
-        rare = [plist for plist in found if len(plist) <= self._common]
-        idf = self._idf
-        for plist in rare or found:
-            w = idf[len(plist)]
-            for ni in plist:
-                weight[ni] += w
+    # -- derived state ----------------------------------------------------
+
+    def _finish(self) -> None:
+        n = max(1, len(self._folded))
+        self._total = n
+        self._common = max(_COMMON_KEY_MIN, min(_COMMON_KEY_MAX, n // 200))
+        self._idf = [0.0] + [math.log(1 + n / k) for k in range(1, self._common + 1)]
+        self._parsed_cache: dict[int, ParsedName] = {}
+        self.names: Sequence[tuple[int, str]] = _Names(self)
+        self.parsed: Sequence[ParsedName] = _Parsed(self)
+
+    def __len__(self) -> int:
+        return len(self._folded)
+
+    def _posting(self, key: str) -> Sequence[int]:
+        h = _hash(key)
+        i = bisect.bisect_left(self._key_hash, h)
+        if i < len(self._key_hash) and self._key_hash[i] == h:
+            return self._postings[self._key_start[i] : self._key_start[i + 1]]
+        return ()
+
+    def parsed_name(self, ni: int) -> ParsedName:
+        """The parsed form of name ``ni`` (parsed again from its fold, and kept a while)."""
+        pn = self._parsed_cache.get(ni)
+        if pn is None:
+            pn = parse_folded(self._folded[ni])
+            script = _SCRIPTS[self._script[ni]]
+            if script != "latin":
+                pn = replace(pn, script=script, rough=script == "other")
+            if len(self._parsed_cache) >= _PARSED_CACHE:
+                self._parsed_cache.clear()
+            self._parsed_cache[ni] = pn
+        return pn
+
+    def exact(self, folded: str) -> list[int]:
+        """Positions of the names whose fold is exactly ``folded``."""
+        return [ni for ni in self._posting("x:" + folded) if self._folded[ni] == folded]
 
     def candidates(
         self, query: ParsedName, *, limit: int = MAX_CANDIDATES, allow: Callable[[int], bool] | None = None
     ) -> list[int]:
-        """Positions (in :attr:`names`) of the names most likely to match ``query``.
+        """Positions of the names most likely to match ``query``.
 
         Args:
             query: the parsed query.
-            limit: how many entities at most (with up to two names each).
+            limit: how many entities at most (each with up to ``NAMES_PER_CANDIDATE`` names).
             allow: keep only the name positions for which this is true.
 
         Returns:
@@ -128,34 +239,194 @@ class Index:
         """
         close, loose = _keys(query)
         weight: dict[int, float] = defaultdict(float)
-        self._accumulate(sorted(close), weight)
-        if len(weight) < limit:
-            # Too few by exact keys: widen to one-consonant edits and Metaphone.
-            self._accumulate(sorted(loose), weight)
+        self._accumulate(sorted(close), weight, 1.0)
+        # Widen to one-consonant edits and Metaphone (counting half) when the
+        # exact keys find too few names, or none that shares most of the
+        # query's skeletons: then a consonant was dropped or changed.
+        wanted = sum(self._idf[min(len(self._posting(k)) or 1, self._common)] for k in close if k[0] != "f")
+        if len(weight) < limit or max(weight.values(), default=0.0) < 0.6 * wanted:
+            self._accumulate(sorted(loose), weight, 0.5)
         if not weight:
             return []
         # Parts the query lacks cost, as in the score: "Haftar" is nearer the
         # alias "Haftar" than "Belgassem Haftar".
         n = len(query.core)
-        size = self.core_sizes
-        ranked = heapq.nsmallest(
-            limit * 4,
-            ((-w / (1.0 + 0.3 * abs(size[ni] - n)), ni) for ni, w in weight.items() if allow is None or allow(ni)),
+        sizes = self._core
+        ranked = sorted(
+            (-w / (1.0 + 0.3 * abs(sizes[ni] - n)), ni) for ni, w in weight.items() if allow is None or allow(ni)
         )
-        # At most two names of one entity, so that one entity's many aliases
-        # do not crowd out the others.
-        out: list[int] = []
-        per_entity: dict[int, int] = {}
-        entities = 0
+        # The best entities by their best name; then up to PER_ENTITY of each
+        # one's names, so that the right entity is scored by its right name.
+        chosen: dict[int, list[int]] = {}
         for _, ni in ranked:
-            ei = self.names[ni][0]
-            seen = per_entity.get(ei, 0)
-            if seen >= 2:
-                continue
-            if not seen:
-                entities += 1
-                if entities > limit:
-                    break
-            per_entity[ei] = seen + 1
-            out.append(ni)
-        return out
+            ei = self._name_entity[ni]
+            names = chosen.get(ei)
+            if names is None:
+                if len(chosen) >= limit:
+                    continue
+                names = chosen[ei] = []
+            if len(names) < NAMES_PER_CANDIDATE:
+                names.append(ni)
+        return [ni for names in chosen.values() for ni in names]
+
+    def entity_of(self, ni: int) -> int:
+        """The position (in :attr:`entities`) of the entity name ``ni`` belongs to."""
+        return self._name_entity[ni]
+
+    def _accumulate(self, keys: list[str], weight: dict[int, float], factor: float) -> None:
+        found = [p for p in map(self._posting, keys) if p]
+        rare = [p for p in found if len(p) <= self._common]
+        idf = self._idf
+        for plist in rare or found:
+            w = factor * idf[min(len(plist), self._common)]
+            for ni in plist:
+                weight[ni] += w
+
+    # -- saving and loading -------------------------------------------------
+
+    def save(self, path: str | Path) -> None:
+        """Write the index to one file (see the module docstring for the format).
+
+        Args:
+            path: where to write; the file is replaced atomically.
+        """
+        folded = "\n".join(self._folded).encode("ascii")
+        sections: list[tuple[str, bytes]] = [
+            ("name_entity", self._name_entity.tobytes()),
+            ("name_pos", self._name_pos.tobytes()),
+            ("script", bytes(self._script)),
+            ("core", bytes(self._core)),
+            ("folded", folded),
+            ("key_hash", self._key_hash.tobytes()),
+            ("key_start", self._key_start.tobytes()),
+            ("postings", self._postings.tobytes()),
+        ]
+        header = {
+            "format": FORMAT,
+            "version": VERSION,
+            "gazetteer": self.gazetteer.checksum,
+            "entities": len(self.entities),
+            "names": len(self._folded),
+            "keys": len(self._key_hash),
+            "byteorder": sys.byteorder,
+            "itemsize": self._postings.itemsize,
+            "sections": [[name, len(data)] for name, data in sections],
+        }
+        p = Path(path)
+        tmp = p.with_name(p.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(json.dumps(header).encode() + b"\n")
+            for _, data in sections:
+                fh.write(data)
+        tmp.replace(p)
+
+    @classmethod
+    def load(cls, path: str | Path, gazetteer: Gazetteer) -> Index:
+        """Read a saved index for ``gazetteer``.
+
+        Raises:
+            IndexFileError: if the file is not a namenorm index of this
+                version, was built from another gazetteer, or is damaged.
+            OSError: if it cannot be read.
+        """
+        p = Path(path)
+        with open(p, "rb") as fh:
+            header = _read_header(fh, p)
+            if header.get("gazetteer") != gazetteer.checksum:
+                raise IndexFileError(f"{p}: built from another gazetteer (checksum differs): rebuild it")
+            data = _read_sections(fh, p, header)
+        self = cls.__new__(cls)
+        self.gazetteer = gazetteer
+        self.entities = list(gazetteer)
+        try:
+            self._name_entity = _array("I", data["name_entity"])
+            self._name_pos = _array("I", data["name_pos"])
+            self._script = bytearray(data["script"])
+            self._core = bytearray(data["core"])
+            self._folded = data["folded"].decode("ascii").split("\n") if data["folded"] else []
+            self._key_hash = _array("I", data["key_hash"])
+            self._key_start = _array("I", data["key_start"])
+            self._postings = _array("I", data["postings"])
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise IndexFileError(f"{p}: damaged section: {exc}") from None
+        self._validate(p, header)
+        self._finish()
+        return self
+
+    def _validate(self, p: Path, header: dict[str, Any]) -> None:
+        m, k, e = len(self._folded), len(self._key_hash), len(self.entities)
+
+        def bad(what: str) -> IndexFileError:
+            return IndexFileError(f"{p}: inconsistent index ({what}): rebuild it")
+
+        if header.get("names") != m or header.get("keys") != k or header.get("entities") != e:
+            raise bad("counts")
+        if not (len(self._name_entity) == len(self._name_pos) == len(self._script) == len(self._core) == m):
+            raise bad("name arrays")
+        if len(self._key_start) != k + 1 or self._key_start[0] != 0 or self._key_start[-1] != len(self._postings):
+            raise bad("key offsets")
+        if any(map(int.__gt__, self._key_start[:-1], self._key_start[1:])):
+            raise bad("key offsets not ordered")
+        if any(map(int.__ge__, self._key_hash[:-1], self._key_hash[1:])):
+            raise bad("keys not sorted")
+        if m and (max(self._postings, default=0) >= m or max(self._name_entity) >= e):
+            raise bad("positions out of range")
+        if self._script and max(self._script) >= len(_SCRIPTS):
+            raise bad("scripts")
+        names = [len(ent.names) for ent in self.entities]
+        if any(pos >= names[ei] for ei, pos in zip(self._name_entity, self._name_pos)):
+            raise bad("name positions")
+
+
+def _array(code: str, data: bytes) -> array[int]:
+    a = array(code)
+    if len(data) % a.itemsize:
+        raise ValueError(f"{len(data)} bytes is not a whole number of items")
+    a.frombytes(data)
+    return a
+
+
+def _read_header(fh: IO[bytes], p: Path) -> dict[str, Any]:
+    line = fh.readline(_MAX_HEADER)
+    if not line.endswith(b"\n"):
+        raise IndexFileError(f"{p}: not a namenorm index (no header)")
+    try:
+        header = json.loads(line)
+    except ValueError:
+        raise IndexFileError(f"{p}: not a namenorm index (unreadable header)") from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise IndexFileError(f"{p}: not a namenorm index")
+    if header.get("version") != VERSION:
+        raise IndexFileError(f"{p}: index format version {header.get('version')!r}, this namenorm reads {VERSION}")
+    if header.get("byteorder") != sys.byteorder or header.get("itemsize") != array("I").itemsize:
+        raise IndexFileError(f"{p}: index written on a machine of another byte order or word size: rebuild it")
+    return header
+
+
+_SECTIONS = ("name_entity", "name_pos", "script", "core", "folded", "key_hash", "key_start", "postings")
+
+
+def _read_sections(fh: IO[bytes], p: Path, header: dict[str, Any]) -> dict[str, bytes]:
+    sections = header.get("sections")
+    if (
+        not isinstance(sections, list)
+        or [s[0] if isinstance(s, list) and s else None for s in sections] != list(_SECTIONS)
+        or not all(isinstance(s[1], int) and s[1] >= 0 for s in sections)
+    ):
+        raise IndexFileError(f"{p}: index header lists unexpected sections")
+    data: dict[str, bytes] = {}
+    for name, size in sections:
+        chunk = fh.read(size)
+        if len(chunk) != size:
+            raise IndexFileError(f"{p}: truncated index (section {name!r})")
+        data[name] = chunk
+    if fh.read(1):
+        raise IndexFileError(f"{p}: trailing bytes after the index")
+    return data
+
+
+def iter_names(index: Index) -> Iterator[tuple[int, str, ParsedName]]:
+    """(entity position, name, parsed name) for every indexed name."""
+    for ni in range(len(index)):
+        ei, name = index.names[ni]
+        yield ei, name, index.parsed_name(ni)

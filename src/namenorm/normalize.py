@@ -247,16 +247,7 @@ _ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50,
 _CYRILLIC_BLOCKS = ((0x0400, 0x052F), (0x1C80, 0x1C8F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F))
 
 
-def script_of(ch: str) -> str:
-    """Name the script of one character: latin, arabic, cyrillic, greek or other.
-
-    Args:
-        ch: a single character.
-
-    Returns:
-        One of ``"latin"``, ``"arabic"``, ``"cyrillic"``, ``"greek"``, ``"common"``
-        (digits, punctuation, marks) or ``"other"``.
-    """
+def _script_of(ch: str) -> str:
     o = ord(ch)
     if o < 0x80:
         return "latin" if ch.isalpha() else "common"
@@ -271,6 +262,30 @@ def script_of(ch: str) -> str:
     if unicodedata.category(ch)[0] in "MNPSZ" or ch in _LATIN_SPECIAL:
         return "common"
     return "other"
+
+
+class _ScriptTable(dict[str, str]):
+    """Script of each character, worked out on first sight and kept."""
+
+    def __missing__(self, ch: str) -> str:
+        sc = self[ch] = _script_of(ch)
+        return sc
+
+
+_SCRIPTS = _ScriptTable()
+
+
+def script_of(ch: str) -> str:
+    """Name the script of one character.
+
+    Args:
+        ch: a single character.
+
+    Returns:
+        One of ``"latin"``, ``"arabic"``, ``"cyrillic"``, ``"greek"``, ``"common"``
+        (digits, punctuation, marks) or ``"other"``.
+    """
+    return _SCRIPTS[ch]
 
 
 _SPLIT = re.compile(r"[^a-z0-9]+")

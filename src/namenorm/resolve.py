@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
 import threading
+import warnings
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from namenorm._config import MAX_CANDIDATES
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer
-from namenorm.index import Index
+from namenorm.index import Index, IndexFileError
 from namenorm.normalize import _check_str, fold
 from namenorm.parts import main_script, parse
 from namenorm.score import CROSS_SCRIPT, DEFAULT_THRESHOLD, Comparison, compare_parsed
 
-__all__ = ["Match", "Resolver", "resolve", "candidates", "default_resolver"]
+__all__ = ["Match", "Resolver", "IndexWarning", "resolve", "resolve_many", "candidates", "default_resolver"]
+
+class IndexWarning(UserWarning):
+    """A saved index could not be used or written; namenorm rebuilt it in memory."""
+
 
 # Two candidates closer than this are a tie that population, then gazetteer order, decide.
 _TIE = 0.02
@@ -72,22 +79,60 @@ class Resolver:
     Args:
         gazetteer: what to resolve against; the built-in one when omitted.
         threshold: the score a match needs; :data:`DEFAULT_THRESHOLD` by default.
+        index_path: a saved index to use. Loaded when it was built from this
+            gazetteer; built and saved there when it is missing; rebuilt (with
+            a warning) when it is stale, foreign or damaged.
     """
 
-    def __init__(self, gazetteer: Gazetteer | None = None, *, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer | None = None,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        index_path: str | Path | None = None,
+    ) -> None:
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
         self.threshold = threshold
+        self.index_path = Path(index_path) if index_path is not None else None
         self._index: Index | None = None
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]  # a lock cannot cross to a worker process
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
         self._lock = threading.Lock()
 
     @property
     def index(self) -> Index:
-        """The candidate index, built on first use."""
+        """The candidate index, loaded or built on first use."""
         if self._index is None:
             with self._lock:
                 if self._index is None:
-                    self._index = Index(self.gazetteer)
+                    self._index = self._load_or_build()
         return self._index
+
+    def _load_or_build(self) -> Index:
+        path = self.index_path
+        if path is not None and path.exists():
+            try:
+                return Index.load(path, self.gazetteer)
+            except (IndexFileError, OSError) as exc:
+                warnings.warn(f"{exc}; rebuilding the index", IndexWarning, stacklevel=4)
+        index = Index(self.gazetteer)
+        if path is not None:
+            try:
+                index.save(path)
+            except OSError as exc:
+                warnings.warn(f"cannot save the index to {path}: {exc}", IndexWarning, stacklevel=4)
+        return index
+
+    def save_index(self, path: str | Path) -> None:
+        """Save this resolver's index to one file, for ``Resolver(g, index_path=path)``."""
+        self.index.save(path)
 
     def candidates(
         self,
@@ -123,13 +168,13 @@ class Resolver:
         index = self.index
 
         def allowed(ni: int) -> bool:
-            ent = index.entities[index.names[ni][0]]
+            ent = index.entities[index.entity_of(ni)]
             return (wanted is None or ent.type in wanted) and (not want_country or ent.country == want_country)
 
         best: dict[int, tuple[float, int, Comparison]] = {}
 
         def consider(ni: int, comp: Comparison) -> None:
-            ei = index.names[ni][0]
+            ei = index.entity_of(ni)
             old = best.get(ei)
             if old is None or comp.score > old[0]:
                 best[ei] = (comp.score, ni, comp)
@@ -137,17 +182,17 @@ class Resolver:
         # A name that folds to the query exactly cannot be beaten: for the best
         # match alone those are all the candidates there are, and they need no
         # parsing of the query.
-        exact = [ni for ni in index.by_fold.get(folded, ()) if allowed(ni)]
+        exact = [ni for ni in index.exact(folded) if allowed(ni)]
         script = main_script(name)
         for ni in exact:
-            target = index.parsed[ni]
+            target = index.parsed_name(ni)
             if (target.script == "other") == (script == "other"):
                 consider(ni, Comparison(1.0 if target.script == script else CROSS_SCRIPT, "exact"))
         if not best or limit > 1:
             query = parse(name)
             filtered = allowed if wanted is not None or want_country else None
             for ni in index.candidates(query, limit=MAX_CANDIDATES, allow=filtered):
-                consider(ni, compare_parsed(query, index.parsed[ni]))
+                consider(ni, compare_parsed(query, index.parsed_name(ni)))
         ranked = sorted(
             best.items(),
             key=lambda kv: (-(kv[1][0] + _TIE * _prior(index.entities[kv[0]])), kv[0]),
@@ -202,10 +247,55 @@ class Resolver:
             return found[0]
         return None
 
-    def resolve_many(self, names: Iterable[str], **kwargs: Any) -> Iterator[Match | None]:
-        """Resolve names one by one, yielding results in input order."""
-        for name in names:
-            yield self.resolve(name, **kwargs)
+    def resolve_many(
+        self,
+        names: Iterable[str],
+        *,
+        processes: int = 1,
+        chunk_size: int = 256,
+        types: str | Collection[str] | None = None,
+        country: str | None = None,
+        threshold: float | None = None,
+    ) -> Iterator[Match | None]:
+        """Resolve many names, yielding results in input order as they come.
+
+        Args:
+            names: the names (any iterable; it is read lazily).
+            processes: worker processes; 1 resolves in this process. Workers
+                start from a copy of this resolver (forked where the platform
+                allows, so the index is not rebuilt).
+            chunk_size: names sent to a worker at a time.
+            types: keep only these types.
+            country: keep only entities of this country.
+            threshold: the score needed; this resolver's threshold by default.
+
+        Yields:
+            A Match or ``None`` for each name, in input order.
+        """
+        options: dict[str, Any] = {"types": types, "country": country, "threshold": threshold}
+        if processes <= 1:
+            for name in names:
+                yield self.resolve(name, **options)
+            return
+        _ = self.index  # build once here, so that forked workers inherit it
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with ctx.Pool(processes, initializer=_init_worker, initargs=(self, options)) as pool:
+            yield from pool.imap(_work, names, chunksize=max(1, chunk_size))
+
+
+_worker: tuple[Resolver, dict[str, Any]] | None = None
+
+
+def _init_worker(resolver: Resolver, options: dict[str, Any]) -> None:
+    global _worker
+    _worker = (resolver, options)
+
+
+def _work(name: str) -> Match | None:
+    assert _worker is not None
+    resolver, options = _worker
+    return resolver.resolve(name, **options)
 
 
 _lock = threading.Lock()
@@ -259,3 +349,20 @@ def candidates(
     See :meth:`Resolver.candidates` for the arguments.
     """
     return default_resolver().candidates(name, limit=limit, types=types, country=country)
+
+
+def resolve_many(
+    names: Iterable[str],
+    *,
+    processes: int = 1,
+    types: str | Collection[str] | None = None,
+    country: str | None = None,
+    threshold: float | None = None,
+) -> Iterator[Match | None]:
+    """Resolve many names against the built-in gazetteer, in input order.
+
+    See :meth:`Resolver.resolve_many` for the arguments.
+    """
+    return default_resolver().resolve_many(
+        names, processes=processes, types=types, country=country, threshold=threshold
+    )

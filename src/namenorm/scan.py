@@ -83,9 +83,9 @@ from rapidfuzz.distance import Indel
 
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer, GazetteerError
 from namenorm.normalize import fold
-from namenorm.parts import TITLES, parse
+from namenorm.parts import TITLES, ParsedName, parse
 from namenorm.resolve import Match, Resolver, default_resolver
-from namenorm.score import DEFAULT_THRESHOLD, explain_compare
+from namenorm.score import DEFAULT_THRESHOLD, Comparison, explain_compare
 
 __all__ = ["Mention", "scan", "run_scan_cli", "CASELESS_THRESHOLD"]
 
@@ -100,7 +100,7 @@ _SPELLING_AGREE = 0.80
 # ...or when their transliteration skeletons are equal and at least this long.
 _SKELETON_MIN = 3
 # One word matched fuzzily needs at least this spelling similarity.
-_SINGLE_SPELLING = 0.75
+_SINGLE_SPELLING = 0.80
 # How far (in characters per word) to look around a lower-case word for the name it is part of.
 _PHRASE_REACH = 40
 # Per-resolver caches are cleared when they grow beyond this many entries.
@@ -170,6 +170,14 @@ _ORG_NOUNS = frozenset(
     association centre center network channel times post media
     """.split()
 )
+# Words of organisation names that do not tell one organisation from another.
+_GENERIC_NAME_WORDS = _ORG_NOUNS | frozenset(
+    """
+    national armed news international united islamic arab democratic republic people peoples popular
+    general central high supreme revolutionary federal state states kingdom liberation new free public
+    nationale armee nazionale forze forces
+    """.split()
+)
 # Lower-case words allowed inside a capitalised span (never at its edges).
 _PARTICLES = frozenset(
     """
@@ -179,6 +187,9 @@ _PARTICLES = frozenset(
     της του των και
     """.split()
 )
+# Joined to the word after them by the parser ("Abdel Fattah" is one part, "abdelfattah"),
+# so they are joined here too: a name never starts or ends between them.
+_JOINERS = frozenset("abd abdel abdul abdal abdol abdu abdoul abdur abdar abu abou abo".split())
 # Demonym (singular and plural) -> ISO 3166-1 alpha-2 code of the country.
 _DEMONYM_TABLE = """
 turkish:TR turk:TR turks:TR russian:RU russians:RU libyan:LY libyans:LY egyptian:EG egyptians:EG
@@ -304,12 +315,14 @@ class Mention:
 
 # --- Judging one match ------------------------------------------------------------
 
+_CASED_SCRIPTS = ("latin", "cyrillic", "greek")
+
 
 def _no_vowels(token: str) -> bool:
     return not any(c in "aeiouy" for c in token)
 
 
-def _pairs_hold(span: str, name: str) -> tuple[bool, bool]:
+def _pairs_hold(span: str, name: str, person: bool = False) -> tuple[bool, bool]:
     """Whether ``span`` matches gazetteer name ``name`` word by word: (sound, exact).
 
     The resolver's score is a weighted mean; this asks more of a name found in
@@ -321,33 +334,58 @@ def _pairs_hold(span: str, name: str) -> tuple[bool, bool]:
     if comp.method != "parts" and comp.method != "joined":
         return False, False
     query = parse(span)
-    caseless = query.script not in ("latin", "cyrillic", "greek")
+    caseless = query.script not in _CASED_SCRIPTS
     if comp.method == "joined":
         return comp.score >= 0.9 and not caseless, False
     if len(query.core) > len(parse(name).core) and comp.extra:
         return False, False  # the span has words the name lacks
     single = len(query.core) == 1
-    # One word needs a close spelling, not just an equal skeleton: "Curate" is not "Croatie".
-    single_bar = 0.9 if caseless else _SINGLE_SPELLING
     strong = 0
+    distinctive = 0
     for p in comp.pairs:
-        if p.method == "exact":
-            strong += 1
-            continue
         if p.method == "initial":
             continue
-        if min(len(p.a), len(p.b)) < 4 or _no_vowels(p.a) or _no_vowels(p.b):
-            return False, False  # short words and acronyms must be exact ("ON" is not "ONU")
-        spelling = Indel.normalized_similarity(p.a, p.b)
-        if single and spelling < single_bar:
-            return False, False
-        if spelling >= _SPELLING_AGREE or (p.method == "skeleton" and "/" not in p.key and len(p.key) >= _SKELETON_MIN):
-            strong += 1
-            continue
+        if p.method != "exact":
+            if single and caseless:
+                return False, False  # without vowels, near spellings abound: one word must be exact
+            if min(len(p.a), len(p.b)) < 4 or _no_vowels(p.a) or _no_vowels(p.b):
+                return False, False  # short words and acronyms must be exact ("ON" is not "ONU")
+            spelling = Indel.normalized_similarity(p.a, p.b)
+            # One word needs a close spelling, not just an equal skeleton: "Curate" is not "Croatie".
+            if single and spelling < _SINGLE_SPELLING:
+                return False, False
+            skeleton = p.method == "skeleton" and "/" not in p.key and len(p.key) >= _SKELETON_MIN
+            if spelling < _SPELLING_AGREE and not skeleton:
+                return False, False
+        strong += 1
+        distinctive += p.a not in _GENERIC_NAME_WORDS
+    if strong == 0:
         return False, False
-    if strong == 0 or (comp.extra and strong < 2):
-        return False, False  # "Sergey" alone is not Sergey Lavrov
+    if comp.extra:
+        # Part of a longer name: most of it, in order, by words that say more than
+        # "National" or "Agency", and a person's surname among them.
+        name_core = len(parse(name).core)
+        seq = [n for _q, n in sorted(_aligned(query, parse(name), comp))]
+        if strong < 2 or 2 * strong <= name_core or not distinctive:
+            return False, False  # "Sergey" alone is not Sergey Lavrov; "News Agency" not Anadolu Agency
+        if seq != sorted(seq):
+            return False, False  # another order: "Forces Turkish"
+        if person and name_core - 1 not in seq:
+            return False, False  # given names without the surname: "Muhammad Yunis" is not al-Menfi
     return True, False
+
+
+def _aligned(query: ParsedName, name: ParsedName, comp: Comparison) -> list[tuple[int, int]]:
+    """(query part, name part) positions of the aligned pairs."""
+    swapped = query.folded > name.folded  # compare_parsed puts the smaller fold first
+    q_texts = [p.text for p in query.core]
+    n_texts = [p.text for p in name.core]
+    out = []
+    for pair in comp.pairs:
+        q, n = (pair.b, pair.a) if swapped else (pair.a, pair.b)
+        if q in q_texts and n in n_texts:
+            out.append((q_texts.index(q), n_texts.index(n)))
+    return out
 
 
 def _judge(span: str, m: Match) -> tuple[bool, bool]:
@@ -357,13 +395,15 @@ def _judge(span: str, m: Match) -> tuple[bool, bool]:
     entity's names in the span's own script, when it has any: "List" is close
     to a romanised Arabic "Lesotho" (ليسوتو), but not to "Lesotho".
     """
-    sound, exact = _pairs_hold(span, m.name)
-    if not sound or exact:
+    person = m.entity.type == "person"
+    sound, exact = _pairs_hold(span, m.name, person)
+    script, name_script = parse(span).script, parse(m.name).script
+    # An exact fold with a name in an abjad says little: عمان reads "aman" (Oman, and Amman).
+    if not sound or (exact and (name_script == script or name_script in _CASED_SCRIPTS)):
         return sound, exact
-    script = parse(span).script
-    if parse(m.name).script != script:
+    if name_script != script:
         same = [n for n in m.entity.names if parse(n).script == script]
-        if same and not any(_pairs_hold(span, n)[0] for n in same):
+        if same and not any(_pairs_hold(span, n, person)[0] for n in same):
             return False, False
     return True, False
 
@@ -433,8 +473,11 @@ class _Scanner:
         self._anchors: dict[str, list[tuple[int, int]]] = {}  #: lower-case word -> (index, length)
         self._anchor_words: tuple[str, ...] = ()
         self._reach: dict[str, tuple[int, int]] = {}  #: anchor -> (words before it, words after it)
+        self._neighbours: dict[str, set[str]] = {}  #: anchor -> folds of the word beside it
         self._countries: dict[str, Entity] = {}
         self._plausible: dict[str, bool] = {}
+        self._pairs: set[str] = set()  #: "word|word" for two words of one gazetteer name, in order
+        self._pair_ok: dict[tuple[str, str], bool] = {}
         self._best: dict[str, _SearchResult | None] = {}
         self._segments: dict[tuple[str, float], tuple[_Piece, ...]] = {}
         self._demonym_matches: dict[str, Match | None] = {}
@@ -453,6 +496,12 @@ class _Scanner:
                 for part in parsed.core:
                     self._folds.add(part.text)
                     self._skeletons.update(k for k in part.keys if len(k) >= 2)
+                parts = parsed.parts
+                for a in range(len(parts)):
+                    for b in range(a + 1, len(parts)):
+                        pa, pb = parts[a], parts[b]
+                        self._pairs.add(f"{pa.text}|{pb.text}")
+                        self._pairs.update(f"{x}|{y}" for x, y in zip(pa.keys, pb.keys, strict=True))
                 self._add_phrase(name, parsed.folded)
             for ent in index.entities:
                 if ent.kind == "country" and ent.country and ent.country not in self._countries:
@@ -476,6 +525,8 @@ class _Scanner:
         spots = self._anchors.setdefault(words[i], [])
         if (i, len(words)) not in spots:
             spots.append((i, len(words)))
+        # The word next to it (before it, or after it when it comes first), to reject most hits cheaply.
+        self._neighbours.setdefault(words[i], set()).add(fold(words[i - 1] if i else words[i + 1]))
 
     # -- resolving one candidate string ------------------------------------------
 
@@ -490,6 +541,32 @@ class _Scanner:
                 self._plausible.clear()
             self._plausible[word] = known
         return known
+
+    def together(self, first: str, last: str) -> bool:
+        """Could ``first`` ... ``last`` be the first and last words of one gazetteer name?
+
+        A cheap test before a multi-word span goes to the resolver: some gazetteer
+        name must have the two words (by fold or by skeleton), in this order.
+        """
+        key = (first, last)
+        known = self._pair_ok.get(key)
+        if known is None:
+            known = self._together(first, last)
+            if not known and _is_cyrillic(first + last):
+                known = self._together(self._nominative(first), self._nominative(last))
+            if len(self._pair_ok) > _CACHE_LIMIT:
+                self._pair_ok.clear()
+            self._pair_ok[key] = known
+        return known
+
+    def _together(self, first: str, last: str) -> bool:
+        fa, lb = parse(first).parts, parse(last).parts
+        if not fa or not lb:
+            return False
+        a = next((p for p in fa if not p.optional), fa[0])
+        b = lb[-1]
+        pairs = self._pairs
+        return f"{a.text}|{b.text}" in pairs or any(f"{x}|{y}" in pairs for x, y in zip(a.keys, b.keys, strict=True))
 
     def best(self, span: str) -> _SearchResult | None:
         """The resolver's best match for a span when it holds word by word (any score)."""
@@ -538,9 +615,10 @@ class _Scanner:
             return done
         toks = [_make_tok(m) for m in _WORD.finditer(span)]
         # A headline in capitals: capitals say nothing, the common-word list applies.
-        shouting = len(toks) > 1 and all(t.upper or len(t.text) == 1 for t in toks)
+        shouting = len(toks) > 1 and 2 * sum(t.upper or len(t.text) == 1 for t in toks) >= len(toks)
         if shouting:
             toks = [_Tok(t.start, t.end, t.text, t.low, False, t.possessive, False) for t in toks]
+        toks = _join_units(span, toks)
         pieces: list[_Piece] = []
         group: list[_Tok] = []
         for tok in toks:
@@ -582,6 +660,23 @@ class _Scanner:
                     return None
         return found
 
+    def _reach_from(self, toks: list[_Tok], i: int) -> int:
+        """How far a name starting at word ``i`` can reach: titles in front, then words
+        that follow one another in some gazetteer name (particles between them)."""
+        n = min(len(toks), i + _MAX_WORDS)
+        k = i
+        while k + 1 < n and toks[k].low in _TITLE_LIKE and not self.together(toks[k].text, toks[k + 1].text):
+            k += 1  # titles and demonyms in front
+        prev = toks[k].text
+        k += 1
+        while k < n:
+            if not toks[k].particle:
+                if not self.together(prev, toks[k].text):
+                    break
+                prev = toks[k].text
+            k += 1
+        return k
+
     def _segment_group(self, span: str, toks: list[_Tok], cut: float) -> list[_Piece]:
         n = len(toks)
         pieces: list[_Piece] = []
@@ -590,9 +685,11 @@ class _Scanner:
         while i < n:
             found = None
             if not toks[i].particle and (self.plausible(toks[i].text) or toks[i].low in _TITLE_LIKE):
-                for j in range(min(n, i + _MAX_WORDS), i, -1):
+                for j in range(self._reach_from(toks, i), i, -1):
                     last = toks[j - 1]
-                    if last.particle or not self.plausible(last.text) or (j - i == 1 and _is_common(last)):
+                    if last.particle or not self.plausible(last.text):
+                        continue
+                    if (j - i == 1 and _is_common(last)) or (j - i > 1 and not self.together(toks[i].text, last.text)):
                         continue
                     hit = self._lookup(span[toks[i].start : last.end], toks[i:j], cut)
                     if hit is not None:
@@ -610,7 +707,7 @@ class _Scanner:
             pieces.append(_Piece(toks[first].start, toks[j - 1].end, _NAME, m, toks[first].text if fuzzy else ""))
             i = j
         pieces.extend(_leftovers(leftover))
-        return pieces
+        return _absorb_fuzzy(span, pieces)
 
     # -- caseless scripts -------------------------------------------------------------
 
@@ -652,6 +749,8 @@ class _Scanner:
                     if last is None or (j - i > 1 and not (edge[i] and edge[j - 1])):
                         continue
                     s, e = first[0], last[1]
+                    if j - i > 1 and not self.together(text[s : words[i][1]], text[words[j - 1][0] : e]):
+                        continue
                     found = self.best(text[s:e])
                     if found is not None and found[0].score >= cut:
                         hit = (j, s, e, found[0])
@@ -678,8 +777,16 @@ class _Scanner:
         pattern = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, present)) + r")(?![^\W\d_])")
         seen: set[tuple[int, int]] = set()
         for hit in pattern.finditer(text):
-            spots = self._anchors[hit.group()]
-            before, after = self._reach[hit.group()]
+            anchor = hit.group()
+            beside = self._neighbours[anchor]
+            before_words = _PHRASE_WORD.findall(text, max(0, hit.start() - _PHRASE_REACH), hit.start())
+            nxt = _PHRASE_WORD.search(text, hit.end(), hit.end() + _PHRASE_REACH)
+            if not (
+                (before_words and fold(before_words[-1]) in beside) or (nxt is not None and fold(nxt.group()) in beside)
+            ):
+                continue
+            spots = self._anchors[anchor]
+            before, after = self._reach[anchor]
             lo = max(0, hit.start() - _PHRASE_REACH * before)
             hi = min(len(text), hit.end() + _PHRASE_REACH * after)
             window = [w.span() for w in _PHRASE_WORD.finditer(text, lo, hi)]
@@ -701,6 +808,53 @@ class _Scanner:
                     seen.add((s, e))
                     yield s, e, found[0]
                     break
+
+
+def _absorb_fuzzy(span: str, pieces: list[_Piece]) -> list[_Piece]:
+    """A word matched only fuzzily, right beside an unknown name, is part of that name:
+    "Kong" of "Hong Kong" is not the Kongo (de) of Congo, "Jamal" of "Jamal Khashoggi"
+    not the village of Al Jamil."""
+    out: list[_Piece] = []
+    for p in pieces:
+        prev = out[-1] if out else None
+        if prev is not None and _touch(span, prev, p):
+            fuzzy_p = p.kind == _NAME and bool(p.word)
+            fuzzy_prev = prev.kind == _NAME and bool(prev.word)
+            if (prev.kind == _UNKNOWN and (fuzzy_p or p.kind == _UNKNOWN)) or (fuzzy_prev and p.kind == _UNKNOWN):
+                out[-1] = _Piece(prev.start, p.end, _UNKNOWN)
+                continue
+        out.append(p)
+    return out
+
+
+def _touch(span: str, a: _Piece, b: _Piece) -> bool:
+    gap = span[a.end : b.start]
+    return len(gap) <= 2 and (not gap or gap.isspace() or gap in "-‐")
+
+
+def _join_units(span: str, toks: list[_Tok]) -> list[_Tok]:
+    """Join "Abdel"/"Abu"/"Abd al" to the word after them, as the name parser does."""
+    if not any(t.low in _JOINERS for t in toks):
+        return toks
+    out: list[_Tok] = []
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        end = k
+        if t.low in _JOINERS and not t.possessive and not t.particle:
+            end = k + 1
+            while end < len(toks) and toks[end].particle and end + 1 < len(toks):
+                end += 1  # "Abd al Hamid"
+            if end >= len(toks) or toks[end].particle:
+                end = k
+        if end == k:
+            out.append(t)
+        else:
+            last = toks[end]
+            text = span[t.start : last.end]
+            out.append(_Tok(t.start, last.end, text, text.lower(), False, last.possessive, t.upper and last.upper))
+        k = end + 1
+    return out
 
 
 def _first_name_word(toks: list[_Tok], i: int, j: int, m: Match) -> int:
@@ -848,8 +1002,8 @@ def scan(
         for mention, at_start, word in lone:
             if mention.match is None and word.lower() in words and not word.isupper():
                 continue  # a common word, capitalised ("Mercenaries" as a heading)
-            if at_start and word not in mid_sentence:
-                continue  # capitalised only where every word is
+            if at_start and word not in mid_sentence and (mention.match is None or (word.isascii() and word.isalpha())):
+                continue  # capitalised only where every word is (a plain word: "Curate" ~ Croatie)
             found.append(mention)
     if not text.isascii():
         for s, e, m, nisba in sc.caseless(text, cut):

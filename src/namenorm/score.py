@@ -138,23 +138,32 @@ def _part_similarity(a: str, b: str) -> tuple[float, str, str]:
 
 def _align(ca: tuple[Part, ...], cb: tuple[Part, ...]) -> Comparison:
     sim = _part_similarity
-    if len(ca) == 1 or len(cb) == 1:
+    na, nb = len(ca), len(cb)
+    if na == 1 or nb == 1:
         # One part against several: its best partner, first on ties.
-        if len(ca) == 1:
-            scored = [(sim(ca[0].text, pb.text), 0, j) for j, pb in enumerate(cb)]
-        else:
-            scored = [(sim(pa.text, cb[0].text), i, 0) for i, pa in enumerate(ca)]
-        cells = [max(scored, key=lambda c: c[0][0])]
+        one, many, one_left = (ca[0], cb, True) if na == 1 else (cb[0], ca, False)
+        best_k, best = 0, sim(one.text, many[0].text)
+        for k in range(1, len(many)):
+            r = sim(one.text, many[k].text)
+            if r[0] > best[0]:
+                best_k, best = k, r
+        cells: list[tuple[float, int, int, tuple[float, str, str]]] = [
+            (-best[0], 0, best_k, best) if one_left else (-best[0], best_k, 0, best)
+        ]
     else:
-        cells = [(sim(pa.text, pb.text), i, j) for i, pa in enumerate(ca) for j, pb in enumerate(cb)]
-        cells.sort(key=lambda c: (-c[0][0], c[1], c[2]))
+        cells = []
+        for i, pa in enumerate(ca):
+            for j, pb in enumerate(cb):
+                r = sim(pa.text, pb.text)
+                cells.append((-r[0], i, j, r))
+        cells.sort()  # best first; (i, j) breaks ties and is unique
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs: list[PairScore] = []
     num = den = 0.0
-    several = len(ca) > 1 and len(cb) > 1
+    several = na > 1 and nb > 1
     initials = True
-    for (score, method, key), i, j in cells:
+    for _, i, j, (score, method, key) in cells:
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
@@ -165,9 +174,9 @@ def _align(ca: tuple[Part, ...], cb: tuple[Part, ...]) -> Comparison:
         s = score if score >= AGREE or not several else score - CONFLICT * (AGREE - score)
         num += w * s
         den += w
-        if len(used_a) == len(ca) or len(used_b) == len(cb):
+        if len(used_a) == na or len(used_b) == nb:
             break
-    longer, used = (ca, used_a) if len(ca) > len(cb) else (cb, used_b)
+    longer, used = (ca, used_a) if na > nb else (cb, used_b)
     extra = tuple(p.text for k, p in enumerate(longer) if k not in used)
     penalty = min(MAX_EXTRA, EXTRA * len(extra))
     base = num / den if den else 0.0
@@ -177,9 +186,13 @@ def _align(ca: tuple[Part, ...], cb: tuple[Part, ...]) -> Comparison:
     return Comparison(score, "parts", tuple(pairs), extra)
 
 
-def _joined(pa: ParsedName, pb: ParsedName) -> Comparison:
+def _joined(pa: ParsedName, pb: ParsedName, to_beat: float) -> Comparison | None:
+    """The concatenated names compared, or None when that cannot beat ``to_beat``."""
     a, b = pa.joined, pb.joined
     spelling = Indel.normalized_similarity(a, b)
+    best_skeleton = _SKELETON_CONFIDENCE[-1] - SPELLING_DOUBT * (1.0 - spelling)
+    if max(spelling, best_skeleton) * JOINED_FACTOR <= to_beat:
+        return None
     skeleton, key = _best_skeleton(pa.joined_keys, pb.joined_keys)
     skeleton -= SPELLING_DOUBT * (1.0 - spelling)
     if skeleton > spelling:
@@ -202,8 +215,8 @@ def compare_parsed(pa: ParsedName, pb: ParsedName) -> Comparison:
         return Comparison(0.0, "parts")
     result = _align(pa.core, pb.core)
     if len(pa.core) != len(pb.core) and result.score < 1.0:
-        joined = _joined(pa, pb)
-        if joined.score > result.score:
+        joined = _joined(pa, pb, result.score)
+        if joined is not None and joined.score > result.score:
             result = joined
     return result
 
