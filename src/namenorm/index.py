@@ -32,13 +32,15 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, overload
 
 from namenorm._config import MAX_CANDIDATES, NAMES_PER_CANDIDATE
 from namenorm.gazetteer import Entity, Gazetteer
-from namenorm.keys import phonetic_key
-from namenorm.parts import ParsedName, parse, parse_folded
+from namenorm.keys import phonetic_key, skeletons
+from namenorm.normalize import fold
+from namenorm.parts import ParsedName, main_script, parse_folded
 
 __all__ = ["Index", "IndexFileError", "name_keys"]
 
@@ -67,24 +69,38 @@ def _deletions(s: str) -> Iterable[str]:
             yield s[:i] + s[i + 1 :]
 
 
+@lru_cache(maxsize=1 << 18)
+def _part_keys(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(close keys, loose keys) of one folded part (cached: parts repeat across names)."""
+    keys = skeletons(text)
+    close = {"f:" + text, *("s:" + k for k in keys)}
+    loose = {"s:" + d for d in _deletions(keys[0])}
+    m = phonetic_key(text)
+    if m:
+        loose.add("m:" + m)
+    return frozenset(close), frozenset(loose - close)
+
+
+@lru_cache(maxsize=1 << 18)
+def _part_hashes(text: str) -> tuple[int, ...]:
+    close, loose = _part_keys(text)
+    return tuple(sorted({_hash(k) for k in close | loose}))
+
+
 def _keys(p: ParsedName) -> tuple[set[str], set[str]]:
-    """(close keys, loose keys) of a parsed name; names in rough scripts get their own namespace."""
+    """(close keys, loose keys) of a parsed name. Names in scripts without a
+    romaniser of their own (rough) have none: they match by exact fold only."""
     close: set[str] = set()
     loose: set[str] = set()
-    ns = "r" if p.rough else ""
+    if p.rough:
+        return close, loose
     for part in p.core:
-        if len(part.text) == 1:
-            continue
-        close.add(ns + "f:" + part.text)
-        for k in part.keys:
-            close.add(ns + "s:" + k)
-        for d in _deletions(part.keys[0]):
-            loose.add(ns + "s:" + d)
-        m = phonetic_key(part.text)
-        if m:
-            loose.add(ns + "m:" + m)
+        if len(part.text) > 1:
+            c, lo = _part_keys(part.text)
+            close |= c
+            loose |= lo
     if len(p.core) > 1 or (p.core and p.joined != p.core[0].text):
-        close.add(ns + "j:" + p.joined_keys[0])
+        close.add("j:" + p.joined_keys[0])
     return close, loose - close
 
 
@@ -93,6 +109,19 @@ def name_keys(p: ParsedName) -> set[str]:
     the skeletons less one consonant, Metaphone codes, the joined skeleton."""
     close, loose = _keys(p)
     return close | loose
+
+
+def _name_hashes(p: ParsedName) -> set[int]:
+    """Every key of a parsed name, hashed, for building (same keys as :func:`_keys`)."""
+    out = {_hash("x:" + p.folded)}
+    if p.rough:
+        return out
+    for part in p.core:
+        if len(part.text) > 1:
+            out.update(_part_hashes(part.text))
+    if len(p.core) > 1 or (p.core and p.joined != p.core[0].text):
+        out.add(_hash("j:" + p.joined_keys[0]))
+    return out
 
 
 def _hash(key: str) -> int:
@@ -160,28 +189,36 @@ class Index:
         for ei, ent in enumerate(self.entities):
             seen: set[str] = set()
             for pos, name in enumerate(ent.names):
-                pn = parse(name)
-                if not pn.core or pn.folded in seen:
+                folded = fold(name)
+                if not folded or folded in seen:
                     continue
-                seen.add(pn.folded)
+                script = main_script(name)
+                if script == "other":
+                    # Rough scripts match by exact fold only: no parts, no keys.
+                    hashes: Iterable[int] = (_hash("x:" + folded),)
+                    core = len(folded.split())
+                else:
+                    pn = parse_folded(folded)
+                    if not pn.core:
+                        continue
+                    hashes = _name_hashes(pn)
+                    core = len(pn.core)
+                seen.add(folded)
                 ni = len(self._folded)
                 self._name_entity.append(ei)
                 self._name_pos.append(pos)
-                self._folded.append(pn.folded)
-                self._script.append(_SCRIPT_CODE[pn.script])
-                self._core.append(min(255, len(pn.core)))
-                buckets[_hash("x:" + pn.folded)].append(ni)
-                for key in name_keys(pn):
-                    buckets[_hash(key)].append(ni)
+                self._folded.append(folded)
+                self._script.append(_SCRIPT_CODE[script])
+                self._core.append(min(255, core))
+                for h in hashes:
+                    buckets[h].append(ni)
             if progress is not None and (ei % 2000 == 0 or ei == total - 1):
                 progress(ei + 1, total)
         self._key_hash = array("I", sorted(buckets))
         self._key_start = array("I", [0])
         self._postings = array("I")
         for h in self._key_hash:
-            plist = buckets[h]
-            # a name's keys are distinct strings, but two may share a hash
-            self._postings.extend(sorted(set(plist)) if len(plist) > 1 else plist)
+            self._postings.extend(buckets[h])  # ascending: names were added in order
             self._key_start.append(len(self._postings))
         del buckets
         self._finish()

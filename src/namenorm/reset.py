@@ -20,5 +20,7 @@ def reset_caches() -> None:
     parts.parse_folded.cache_clear()
     parts.parse.cache_clear()
     mods["namenorm.score"]._part_similarity.cache_clear()
+    mods["namenorm.index"]._part_keys.cache_clear()
+    mods["namenorm.index"]._part_hashes.cache_clear()
     mods["namenorm.resolve"]._reset_default()
     mods["namenorm.gazetteer"]._reset_default()
