@@ -89,11 +89,11 @@ def _spec(
 
 
 def _partition(frame: Any, column: str, spec: _Spec, prefix: str) -> Any:
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     rows = [_record(_resolve_one(spec, v)) for v in frame[column]]
     out = frame.copy()
-    cols = list(zip(*rows)) if rows else [[] for _ in RESULT_COLUMNS]
+    cols: list[tuple[Any, ...]] = list(zip(*rows)) if rows else [() for _ in RESULT_COLUMNS]
     for name, values in zip(RESULT_COLUMNS, cols):
         dtype = "float64" if name == "score" else "object"
         out[prefix + name] = pd.Series(list(values), index=frame.index, dtype=dtype)
@@ -125,7 +125,7 @@ def resolve_column(
         The DataFrame with ``{prefix}id``, ``{prefix}name``, ``{prefix}type``
         and ``{prefix}score`` added (``None``/NaN where nothing resolved).
     """
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     spec = _spec(gazetteer, index, threshold, types, country)
     meta = df._meta.copy()
