@@ -89,7 +89,7 @@ def _spec(
 
 
 def _partition(frame: Any, column: str, spec: _Spec, prefix: str) -> Any:
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
     rows = [_record(_resolve_one(spec, v)) for v in frame[column]]
     out = frame.copy()
@@ -125,7 +125,7 @@ def resolve_column(
         The DataFrame with ``{prefix}id``, ``{prefix}name``, ``{prefix}type``
         and ``{prefix}score`` added (``None``/NaN where nothing resolved).
     """
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
     spec = _spec(gazetteer, index, threshold, types, country)
     meta = df._meta.copy()
