@@ -16,10 +16,11 @@ import argparse
 import json
 import re
 import sys
-import tomllib
 import unicodedata
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "gazetteer"

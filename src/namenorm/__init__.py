@@ -17,6 +17,7 @@ from namenorm.index import IndexFileError
 from namenorm.normalize import normalize
 from namenorm.reset import reset_caches
 from namenorm.resolve import IndexWarning, Match, Resolver, candidates, resolve, resolve_many
+from namenorm.scan import Mention, scan
 from namenorm.score import DEFAULT_THRESHOLD, compare
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "IndexFileError",
     "IndexWarning",
     "Match",
+    "Mention",
     "Resolver",
     "candidates",
     "compare",
@@ -36,4 +38,5 @@ __all__ = [
     "reset_caches",
     "resolve",
     "resolve_many",
+    "scan",
 ]

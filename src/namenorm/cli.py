@@ -6,6 +6,9 @@
     namenorm --json "Al-Watiyah" Misurata  # JSON Lines: query, id, name, type, score, matched, why
     namenorm --json < names.txt            # one name a line on stdin (or --file FILE)
     namenorm explain "Çavuşoغلlu"          # normal forms, keys and top candidates
+    namenorm scan article.txt              # names in running text, with offsets
+    namenorm cluster names.txt             # group spellings of one person or place
+    namenorm import geonames cities500.txt -o cities500.jsonl
 
 Exit status: 0 when every name resolved, 1 when some did not or a line was
 bad (the others are still answered, in order), 2 on a usage error. Errors go
@@ -29,7 +32,7 @@ from namenorm.score import DEFAULT_THRESHOLD
 
 __all__ = ["main"]
 
-_SUBCOMMANDS = ("explain",)
+_SUBCOMMANDS = ("explain", "scan", "cluster", "import")
 # One name is a name, not a document: longer lines are refused, not truncated silently.
 _MAX_LINE = 10_000
 
@@ -56,7 +59,12 @@ def _build_parser() -> argparse.ArgumentParser:
     ap = _Parser(
         prog="namenorm",
         description="Say who or where a name means, however it was spelled.",
-        epilog="Subcommands: 'namenorm explain NAME' shows normal forms, keys and candidates.",
+        epilog=(
+            "Subcommands: 'namenorm explain NAME' (normal forms, keys, candidates), "
+            "'namenorm scan FILE' (names in text), 'namenorm cluster FILE' (group spellings), "
+            "'namenorm import geonames SOURCE -o OUT' (a GeoNames gazetteer). "
+            "To resolve a name that is a subcommand's word, put -- before it."
+        ),
     )
     ap.add_argument("names", nargs="*", metavar="NAME", help="names to resolve (default: one per line on stdin)")
     ap.add_argument("-f", "--file", metavar="FILE", help="read names from FILE, one per line ('-' for stdin)")
@@ -192,6 +200,23 @@ def _run_explain(argv: list[str], out: TextIO) -> int:
     return 0
 
 
+def _run_subcommand(name: str, argv: list[str], out: TextIO) -> int:
+    # Imported here, so that resolving a name does not load scan, cluster or import.
+    if name == "explain":
+        return _run_explain(argv, out)
+    if name == "scan":
+        from namenorm.scan import run_scan_cli
+
+        return run_scan_cli(argv)
+    if name == "cluster":
+        from namenorm.cluster import run_cluster_cli
+
+        return run_cluster_cli(argv)
+    from namenorm.geonames import run_import_cli
+
+    return run_import_cli(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
@@ -205,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     try:
         if argv and argv[0] in _SUBCOMMANDS:
-            return _run_explain(argv[1:], out)
+            return _run_subcommand(argv[0], argv[1:], out)
         args = _build_parser().parse_args(argv)
         return _run_resolve(args, out, err, sys.stdin.buffer)
     except _UsageError as exc:

@@ -2,68 +2,88 @@
 
 ::
 
-    >>> import namenorm
-    >>> [(m.text, m.match.entity.name) for m in namenorm.scan("Turkish Recep Tayyip Erdogan met Haftar's envoy.")]
-    [('Recep Tayyip Erdogan', 'Recep Tayyip Erdoğan'), ('Haftar', 'Khalifa Haftar')]
+    >>> from namenorm.scan import scan
+    >>> found = scan("Turkish Recep Tayyip Erdogan met Haftar's envoy.")
+    >>> [(m.start, m.end, m.text, m.match.entity.name) for m in found]
+    [(8, 28, 'Recep Tayyip Erdogan', 'Recep Tayyip Erdoğan'), (33, 39, 'Haftar', 'Khalifa Haftar')]
 
 How text becomes mentions
 =========================
 1. **Cased scripts** (Latin, Cyrillic, Greek). Candidate spans are runs of
    capitalised words, with lower-case particles inside them (``al``, ``el``,
-   ``bin``, ``ibn``, ``de``, ``of``, ``the``...; ``al-``/``el-``/``d'`` glued to a
-   capitalised word, as in "al-Sarraj"), joined by spaces, one line break or
-   hyphens between capitalised words. A possessive ``'s`` ends a span and is
-   left out of it. One regular expression finds them all.
+   ``bin``, ``ibn``, ``de``, ``of``, ``the``, ``аль``...; ``al-``/``el-``/``d'``
+   glued to a capitalised word, as in "al-Sarraj"), joined by spaces, one line
+   break or hyphens between capitalised words. A possessive ``'s`` ends a
+   name and is left out of it. One regular expression finds them all.
 2. Each span is cut into mentions greedily, left to right, longest first: the
    longest run of words that the resolver accepts wins, so "Khalifa Haftar" is
-   one mention, not "Khalifa" and "Haftar". A run is only resolved when its
-   first and last words *could* be part of a gazetteer name (their fold or
-   transliteration skeleton occurs in one): that keeps the resolver, the slow
-   part, off most words. Titles, ranks and demonyms in front of a name
-   ("retired Major General", "Turkish Foreign Minister") are resolved with it
-   but left out of its offsets.
-3. The resolver is fuzzy, so a mention must also be *structurally* sound: every
-   aligned word pair agrees (same word, a close spelling, or an equal
-   transliteration skeleton of three or more consonants), a one-word mention
-   must cover a whole gazetteer name ("Sergey" alone is not Sergey Lavrov, but
-   "Lavrov" is, being one of his names), and a span may not carry words the
-   name lacks. Common words (a built-in list of English function words, days,
-   months, sentence adverbs, titles and generic nouns) are never one-word
-   mentions.
-4. Words that resolve to nothing are reported with ``match=None`` when they look
-   like a name: not a common word, not a title or generic noun on its own, not
-   a capitalised word that the same text also writes in lower case
-   ("Mercenaries" as a heading), and not a lone capitalised word at the start of
-   a sentence unless the text also capitalises it mid-sentence.
-5. **Caseless scripts** (Arabic, Persian, Urdu, Hebrew...) have no capitals: the
-   candidates there are word n-grams (up to four words) whose end words could
-   be part of a gazetteer name, accepted only with a score of at least
-   :data:`CASELESS_THRESHOLD` and the same structural checks. A one-letter
-   proclitic (و ب ل ف ك: and, with, for, so, as) is split off a word that is not
-   a name by itself. Unknown names are not reported in these scripts: nothing
-   marks a word as a name.
-6. **Known lower-case names.** Gazetteer names with lower-case words
+   one mention, not "Khalifa" and "Haftar". The resolver, the slow part, only
+   sees runs that *could* be a gazetteer name: the run's end words must occur
+   in one (by fold or transliteration skeleton), and each word must follow the
+   one before it in some gazetteer name. "Abdel"/"Abu"/"Abd al" go with the
+   word after them, as the parser joins them. Titles, ranks and demonyms in
+   front of a name ("retired Major General", "Turkish Foreign Minister") are
+   resolved with it but left out of its offsets. A Russian word that is no name
+   as written is tried in the nominative ("Ливии" as "Ливия", "Лаврова").
+3. The resolver's score is a weighted mean and it is fuzzy, so a mention must
+   also hold word by word: every aligned pair agrees (the same word, a
+   spelling similarity of 0.8, or an equal skeleton of three or more
+   consonants); words under four letters and acronyms must be exact ("ON" is
+   not the French "ONU"); a one-word mention needs a close *spelling*, not
+   only an equal skeleton ("Curate" is not the French "Croatie"); a span may
+   not carry words the name lacks; part of a longer name must be most of it,
+   in order, not just generic words ("News Agency" is not Anadolu Agency) and,
+   for a person, include the surname ("Sergey" or "Muhammad Yunis" alone is
+   nobody). A match through a name in another script must hold against one
+   of the entity's names in the text's own script too ("List" is close to the
+   romanised Arabic of Lesotho, not to "Lesotho"). Common words (a built-in
+   list of English function words, days, months, sentence adverbs, titles and
+   generic nouns) are never one-word mentions.
+4. Capitalisation alone means little at a sentence start: a plain word matched
+   only fuzzily there is dropped unless the text also capitalises it
+   mid-sentence. A word matched only fuzzily right beside an unknown name is
+   part of that name ("Kong" of "Hong Kong" is not the German "Kongo").
+5. Words that resolve to nothing are reported with ``match=None`` when they
+   look like a name: not a common word, title or generic noun alone; not a
+   capitalised word the same text also writes in lower case ("Mercenaries" as
+   a heading); not a lone word at a sentence start unless the text also
+   capitalises it mid-sentence; not inside a headline in capitals. An unknown
+   organisation keeps its words ("Russian Foreign Ministry").
+6. **Caseless scripts** (Arabic, Persian, Urdu, Hebrew) have no capitals: the
+   candidates are word n-grams (up to four words) under the same gazetteer
+   tests, accepted with a score of at least :data:`CASELESS_THRESHOLD`; one
+   word must match exactly (without short vowels, near spellings abound). A
+   one-letter proclitic (و ب ل ف ك: and, with, for, so, as) is split off a word
+   that is no name by itself. An adjective of origin (ليبية, "Libyan") is a
+   demonym, not its country. Unknown names are not reported in these scripts:
+   nothing marks a word as a name.
+7. **Known lower-case names.** Gazetteer names with lower-case words
    ("reconciliation government", "Jufra airbase", "Turkish military") are found
-   by exact (folded) phrase lookup around their lower-case words. Such a phrase
-   replaces the mentions it contains, except a person's name ("Haftar's forces"
-   stays Haftar) or a mention of the same entity ("Al-Wefaq government" stays
-   "Al-Wefaq").
+   by exact (folded) lookup around their longest lower-case word. Such a name
+   replaces the mentions inside it, except a person ("Haftar's forces" stays
+   Haftar, as does "HAFTAR FORCES") or the same entity ("Al-Wefaq government"
+   stays "Al-Wefaq": offsets cover the name).
 
 Demonyms
 ========
 "Turkish", "Russians" or "Libyan" are adjectives, not mentions, by default:
 "Turkish Foreign Minister" mentions a minister, not Turkey. With
 ``demonyms=True`` each demonym (from a built-in English table of about 90
-countries) is reported and linked to its country, when the gazetteer has that
-country (``kind == "country"``), with score 1.0 and ``why`` saying it was a
-demonym. A demonym that is part of a gazetteer name ("Libyan National Army",
-"Turkish military") is always part of that mention.
+countries, and Arabic adjectives of origin) is reported and linked to its
+country when the gazetteer has it (an entity of ``kind == "country"`` with that
+ISO code), with score 1.0 and a ``why`` that says it was a demonym. A demonym
+that is part of a gazetteer name ("Libyan National Army", "Turkish military")
+is part of that mention either way.
 
 Speed
 =====
-Every distinct span string is resolved once per resolver and remembered (news
-repeats its names), so the cost grows with the number of distinct names, not
-with the length of the text. See ``benchmarks/bench_scan.py``.
+Every distinct span string is cut and resolved once per resolver and
+remembered (news repeats its names), so the cost grows with the number of
+distinct names rather than with the length of the text: about 1–3 MB/s on
+news on one core. See ``benchmarks/bench_scan.py``. The caches belong to the
+resolver (a :class:`Resolver` that is garbage collected takes them along;
+:func:`namenorm.reset_caches` replaces the default one) and are cleared when
+they pass 200,000 entries.
 """
 
 from __future__ import annotations
@@ -464,7 +484,9 @@ class _Scanner:
     """What scanning needs of one resolver, built once, and the per-span caches."""
 
     def __init__(self, resolver: Resolver) -> None:
-        self.resolver = resolver
+        # Weakly: the registry's key is the resolver, and a value that held its key
+        # would keep both alive for ever.
+        self._resolver = weakref.ref(resolver)
         self._lock = threading.Lock()
         self._built = False
         self._folds: set[str] = set()
@@ -474,6 +496,7 @@ class _Scanner:
         self._anchor_words: tuple[str, ...] = ()
         self._reach: dict[str, tuple[int, int]] = {}  #: anchor -> (words before it, words after it)
         self._neighbours: dict[str, set[str]] = {}  #: anchor -> folds of the word beside it
+        self._phrase_cache: dict[tuple[str, int], tuple[int, int, Match] | None] = {}
         self._countries: dict[str, Entity] = {}
         self._plausible: dict[str, bool] = {}
         self._pairs: set[str] = set()  #: "word|word" for two words of one gazetteer name, in order
@@ -481,6 +504,13 @@ class _Scanner:
         self._best: dict[str, _SearchResult | None] = {}
         self._segments: dict[tuple[str, float], tuple[_Piece, ...]] = {}
         self._demonym_matches: dict[str, Match | None] = {}
+
+    def resolver(self) -> Resolver:
+        """The resolver this scanner serves (alive while anyone scans with it)."""
+        r = self._resolver()
+        if r is None:  # pragma: no cover - the caller holds the resolver during a scan
+            raise RuntimeError("the resolver of this scanner is gone")
+        return r
 
     # -- one-time preparation ------------------------------------------------------
 
@@ -491,7 +521,7 @@ class _Scanner:
         with self._lock:
             if self._built:
                 return
-            index = self.resolver.index
+            index = self.resolver().index
             for (_ei, name), parsed in zip(index.names, index.parsed, strict=True):
                 for part in parsed.core:
                     self._folds.add(part.text)
@@ -572,7 +602,7 @@ class _Scanner:
         """The resolver's best match for a span when it holds word by word (any score)."""
         if span in self._best:
             return self._best[span]
-        found = self.resolver.candidates(span, limit=1)
+        found = self.resolver().candidates(span, limit=1)
         result: _SearchResult | None = None
         if found:
             m = found[0]
@@ -778,36 +808,48 @@ class _Scanner:
         seen: set[tuple[int, int]] = set()
         for hit in pattern.finditer(text):
             anchor = hit.group()
-            beside = self._neighbours[anchor]
-            before_words = _PHRASE_WORD.findall(text, max(0, hit.start() - _PHRASE_REACH), hit.start())
-            nxt = _PHRASE_WORD.search(text, hit.end(), hit.end() + _PHRASE_REACH)
-            if not (
-                (before_words and fold(before_words[-1]) in beside) or (nxt is not None and fold(nxt.group()) in beside)
-            ):
-                continue
-            spots = self._anchors[anchor]
             before, after = self._reach[anchor]
-            lo = max(0, hit.start() - _PHRASE_REACH * before)
-            hi = min(len(text), hit.end() + _PHRASE_REACH * after)
-            window = [w.span() for w in _PHRASE_WORD.finditer(text, lo, hi)]
-            k = next((x for x, (s, _e) in enumerate(window) if s == hit.start()), -1)
-            if k < 0:
+            lo = max(0, hit.start() - _PHRASE_REACH * max(1, before))
+            hi = min(len(text), hit.end() + _PHRASE_REACH * max(1, after))
+            window = text[lo:hi]
+            key = (window, hit.start() - lo)
+            if key in self._phrase_cache:
+                got = self._phrase_cache[key]
+            else:
+                got = self._phrase_at(window, hit.start() - lo, anchor)
+                if len(self._phrase_cache) > _CACHE_LIMIT:
+                    self._phrase_cache.clear()
+                self._phrase_cache[key] = got
+            if got is not None and (lo + got[0], lo + got[1]) not in seen:
+                seen.add((lo + got[0], lo + got[1]))
+                yield lo + got[0], lo + got[1], got[2]
+
+    def _phrase_at(self, window: str, at: int, anchor: str) -> tuple[int, int, Match] | None:
+        """The gazetteer name with lower-case words around ``anchor`` at ``window[at:]``, if any."""
+        words = [w.span() for w in _PHRASE_WORD.finditer(window)]
+        k = next((x for x, (s, _e) in enumerate(words) if s == at), -1)
+        if k < 0:
+            return None
+        beside = self._neighbours[anchor]
+        if not (
+            (k > 0 and fold(window[slice(*words[k - 1])]) in beside)
+            or (k + 1 < len(words) and fold(window[slice(*words[k + 1])]) in beside)
+        ):
+            return None  # most hits: "the government said"
+        for idx, length in self._anchors[anchor]:
+            a, b = k - idx, k - idx + length
+            if a < 0 or b > len(words):
                 continue
-            for idx, length in spots:
-                a, b = k - idx, k - idx + length
-                if a < 0 or b > len(window):
-                    continue
-                s, e = window[a][0], window[b - 1][1]
-                if (s, e) in seen or _PHRASE_BREAK.search(text, s, e):
-                    continue
-                raw = text[s:e]
-                if self._phrases.get(fold(raw)) != length:
-                    continue
-                found = self.best(raw)
-                if found is not None and found[0].score >= 0.98:
-                    seen.add((s, e))
-                    yield s, e, found[0]
-                    break
+            s, e = words[a][0], words[b - 1][1]
+            if _PHRASE_BREAK.search(window, s, e):
+                continue
+            raw = window[s:e]
+            if self._phrases.get(fold(raw)) != length:
+                continue
+            found = self.best(raw)
+            if found is not None and found[0].score >= 0.98:
+                return s, e, found[0]
+        return None
 
 
 def _absorb_fuzzy(span: str, pieces: list[_Piece]) -> list[_Piece]:
@@ -1012,11 +1054,29 @@ def scan(
             elif demonyms:
                 why = f"demonym of {m.entity.name!r}"
                 found.append(Mention(s, e, text[s:e], Match(text[s:e], m.entity, 1.0, m.entity.name, why)))
-    found.sort(key=lambda x: (x.start, -x.end))
+    found = _drop_overlaps(found)
     found = _merge_phrases(text, found, sc.phrases(text, words))
     if wanted is not None:
         found = [x for x in found if x.match is None or x.match.entity.type in wanted]
     return found
+
+
+def _drop_overlaps(found: list[Mention]) -> list[Mention]:
+    """In text order, without overlaps: where the passes meet (Latin letters run into
+    Arabic ones, say), a resolved mention beats an unknown one, then the longer wins."""
+    found.sort(key=lambda x: (x.start, -x.end))
+    if all(a.end <= b.start for a, b in zip(found, found[1:])):
+        return found  # the usual case: nothing to do
+    ranked = sorted(found, key=lambda x: (x.match is None, -(x.end - x.start), x.start))
+    starts: list[int] = []  # kept mentions, sorted by start, never overlapping
+    kept: list[Mention] = []
+    for m in ranked:
+        i = bisect.bisect_left(starts, m.start)
+        if (i > 0 and kept[i - 1].end > m.start) or (i < len(kept) and kept[i].start < m.end):
+            continue
+        starts.insert(i, m.start)
+        kept.insert(i, m)
+    return kept
 
 
 def _merge_phrases(text: str, found: list[Mention], phrases: Iterator[tuple[int, int, Match]]) -> list[Mention]:
