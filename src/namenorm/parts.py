@@ -12,6 +12,9 @@ What happens to the tokens of a folded name:
 - ``abd``/``abdel``/``abdul``/``abu``/``abou`` are joined to the next part, with
   an article between them if there is one: "Abd al-Hamid", "Abdul Hamid" and
   "Abdelhamid" all give one part.
+- Words that say what kind of place or body a name is ("air base",
+  "airport", "oil field", "group", "agency", ...) are optional beside a word
+  that says which one, and required when nothing else is left.
 - A name written "SURNAME, Given" is read in either order anyway: alignment
   of parts does not depend on order.
 
@@ -49,6 +52,12 @@ TITLES = frozenset(
     spokesman spokeswoman spokesperson envoy ambassador special representative
     deputy head leader chief pm mp senator governor mayor haj hajj hajji haji
     mullah imam ayatollah pope former late ex self proclaimed strongman warlord
+    """.split()
+)
+DESIGNATORS = frozenset(
+    """
+    air base airbase airport airfield international port harbour harbor oil field
+    terminal district governorate province municipality group company agency
     """.split()
 )
 # Count as titles only in front of one: "Turkish Foreign Minister", not "Turkish Armed Forces".
@@ -136,6 +145,13 @@ def parse_folded(folded: str) -> ParsedName:
             parts.append(_make_part(tok, role=role))
             role = ""
         i += 1
+    # Words that say what kind of place or body a name is ("Air Base", "Group")
+    # are optional beside a word that says which one: "Al-Wattia" is the
+    # "Al-Watiya Air Base", "Wagner" the "Wagner Group".
+    if any(p.text in DESIGNATORS for p in parts) and any(
+        not p.optional and p.text not in DESIGNATORS and p.text not in DEMONYMS for p in parts
+    ):
+        parts = [_make_part(p.text, optional=True) if p.text in DESIGNATORS else p for p in parts]
     core = tuple(p for p in parts if not p.optional)[:MAX_TOKENS]
     non_title = [p.text for p in parts[len(titles) :]]
     joined = "".join(non_title)
