@@ -44,15 +44,17 @@ How names are grouped
 from __future__ import annotations
 
 import argparse
-import heapq
 import json
 import math
 import sys
+import threading
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, product
 from typing import IO, Any, TextIO
+from weakref import WeakKeyDictionary
 
 from namenorm.gazetteer import Entity, Gazetteer, GazetteerError
 from namenorm.index import name_keys
@@ -69,21 +71,27 @@ FLOOR_MARGIN = 0.20
 #: A cross pair whose aligned parts include one scoring below this is a clear conflict.
 PART_CONFLICT = 0.6
 #: Every aligned part of a resolution that counts scores at least this.
-PAIR_MIN = 0.85
+PAIR_MIN = 0.9
 #: A resolution through the names written together counts from this score.
 JOINED_MIN = 0.9
 #: A name with parts left over links only if it is this specific (see _specificity).
 SPEC_MARGIN = 0.0
 #: Keys shared by more nodes than this are not used as blocks.
-MAX_BLOCK = 200
+MAX_BLOCK = 100
+#: Keys shared by at most this many nodes count double when ranking neighbours.
+RARE_BLOCK = 10
+#: A neighbour must share this much (a rare key counts 2, another 1).
+MIN_SHARED = 2
 #: How many candidate neighbours of each node get a full score.
-NEIGHBOURS = 12
+NEIGHBOURS = 6
 #: Window (each side) for nodes whose every key is over-common.
 WINDOW = 8
+#: Clusters whose cross pairs outnumber CROSS_SIDE² are checked on this many members each.
+CROSS_SIDE = 16
 #: Most core parts of one name that make pair keys (the first ones).
 PAIR_PARTS = 6
-#: Gazetteer candidates scored before a node is sent to the resolver.
-GATE_CANDIDATES = 4
+#: How many members of a cluster (most representative first) are tried against the gazetteer.
+RESOLVE_TRIES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,47 +175,36 @@ def _candidate_pairs(keys: list[set[str]]) -> set[tuple[int, int]]:
     for i, ks in enumerate(keys):
         for k in ks:
             postings[k].append(i)
-    total = max(1, len(keys))
-    idf = [0.0] + [math.log(1 + total / df) for df in range(1, MAX_BLOCK + 1)]
     pairs: set[tuple[int, int]] = set()
     for i, ks in enumerate(keys):
-        weight: dict[int, float] = defaultdict(float)
+        # Each shared key counts once, a rare one twice. Integer counts and sorted keys keep ties
+        # (broken by first appearance) the same from run to run.
+        bag: list[int] = []
         rarest: list[int] | None = None
-        for k in ks:
+        for k in sorted(ks):
             plist = postings[k]
             df = len(plist)
             if df > MAX_BLOCK:
-                if rarest is None or df < len(rarest) or (df == len(rarest) and plist < rarest):
+                if rarest is None or df < len(rarest):
                     rarest = plist
-                continue
-            if df < 2:
-                continue
-            w = idf[df]
-            for j in plist:
-                weight[j] += w
-        weight.pop(i, None)
-        if weight:
-            best = heapq.nsmallest(NEIGHBOURS, weight.items(), key=lambda kv: (-kv[1], kv[0]))
-            for j, _ in best:
+            elif df > 1:
+                bag += plist
+                if df <= RARE_BLOCK:
+                    bag += plist
+        counts = Counter(bag)
+        del counts[i]
+        if counts:
+            for j, c in counts.most_common(NEIGHBOURS):
+                if c < MIN_SHARED:
+                    break
                 pairs.add((i, j) if i < j else (j, i))
         elif rarest is not None:
             # Every key is over-common: the alphabetical neighbours within the rarest one.
-            pos = _bisect(rarest, i)
+            pos = bisect_left(rarest, i)
             for j in rarest[max(0, pos - WINDOW) : pos + WINDOW + 1]:
                 if j != i:
                     pairs.add((i, j) if i < j else (j, i))
     return pairs
-
-
-def _bisect(seq: list[int], x: int) -> int:
-    lo, hi = 0, len(seq)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if seq[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 def _explained(query: ParsedName, entity: Entity, matched: str) -> bool:
@@ -234,22 +231,61 @@ def _explained(query: ParsedName, entity: Entity, matched: str) -> bool:
     return any({ps.a, ps.b} <= {text, head} for ps in comp.pairs)
 
 
-def _resolve_nodes(nodes: list[_Node], resolver: Resolver) -> list[Entity | None]:
-    """The entity of each node, or ``None`` (see the module docstring)."""
-    index = resolver.index
-    out: list[Entity | None] = [None] * len(nodes)
-    for i, node in enumerate(nodes):
-        q = node.parsed
-        if q is None:
-            continue
-        # A quick look first: a name whose best few candidates miss the threshold cannot resolve.
-        found = index.candidates(q, limit=GATE_CANDIDATES)
-        if not any(compare_parsed(q, index.parsed[ni]).score >= resolver.threshold for ni in found):
-            continue
-        match = resolver.resolve(node.strings[0])
-        if match is not None and _explained(q, match.entity, match.name):
-            out[i] = match.entity
+_VOCABULARIES: WeakKeyDictionary[Resolver, frozenset[str]] = WeakKeyDictionary()
+_VOCABULARY_LOCK = threading.Lock()
+# Most combinations of readings tried for one name's signature.
+_MAX_SIGNATURES = 64
+
+
+def _signatures(p: ParsedName, lone: bool) -> set[str]:
+    """What a name must share with a gazetteer name for :func:`_explained` to accept it.
+
+    That is the multiset of its parts' transliteration skeletons (any reading
+    of each part), or its joined skeleton; for a lone part (``lone``), the
+    skeleton of any one part.
+    """
+    out = {"j:" + k for k in p.joined_keys}
+    if lone:
+        out.update("1:" + k for part in p.core for k in part.keys)
+        return out
+    combos = 1
+    for part in p.core:
+        combos *= len(set(part.keys))
+    if combos <= _MAX_SIGNATURES:
+        for combo in product(*(sorted(set(part.keys)) for part in p.core)):
+            out.add("n:" + "+".join(sorted(combo)))
     return out
+
+
+def _vocabulary(resolver: Resolver) -> frozenset[str]:
+    """The signatures of every name in a resolver's index (built once per resolver)."""
+    with _VOCABULARY_LOCK:
+        vocab = _VOCABULARIES.get(resolver)
+        if vocab is None:
+            index = resolver.index
+            sigs: set[str] = set()
+            for ni in range(len(index)):
+                p = index.parsed[ni]
+                sigs |= _signatures(p, lone=True) | _signatures(p, lone=False)
+            vocab = _VOCABULARIES[resolver] = frozenset(sigs)
+    return vocab
+
+
+def _may_resolve(q: ParsedName, vocab: frozenset[str]) -> bool:
+    """Whether a name shares a signature with some gazetteer name; if not, the resolver is not asked."""
+    return not vocab.isdisjoint(_signatures(q, lone=len(q.core) == 1))
+
+
+def _resolve_group(members: list[int], nodes: list[_Node], resolver: Resolver, vocab: frozenset[str]) -> Entity | None:
+    """The entity of a group of nodes: the first of its leading members that resolves, if any."""
+    for m in members[:RESOLVE_TRIES]:
+        q = nodes[m].parsed
+        if q is None or not _may_resolve(q, vocab):
+            continue
+        match = resolver.resolve(nodes[m].strings[0])
+        if match is not None and _explained(q, match.entity, match.name):
+            return match.entity
+    return None
 
 
 def _link_score(pa: ParsedName, pb: ParsedName) -> tuple[float, bool]:
@@ -260,14 +296,20 @@ def _link_score(pa: ParsedName, pb: ParsedName) -> tuple[float, bool]:
     return comp.score, bool(comp.extra)
 
 
+def _spread(members: list[int], k: int) -> list[int]:
+    """At most ``k`` members, evenly spread over the list."""
+    if len(members) <= k:
+        return members
+    return [members[t * len(members) // k] for t in range(k)]
+
+
 class _Linkage:
     """Union-find over nodes, merging whole clusters only when they agree."""
 
-    def __init__(self, parsed: list[ParsedName | None], entities: list[Entity | None], threshold: float) -> None:
+    def __init__(self, parsed: list[ParsedName | None], threshold: float) -> None:
         self.parsed = parsed
         self.parent = list(range(len(parsed)))
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(parsed))}
-        self.entity: dict[int, Entity | None] = dict(enumerate(entities))
         self.threshold = threshold
         self.floor = threshold - FLOOR_MARGIN
         self.scores: dict[tuple[int, int], float] = {}
@@ -296,20 +338,20 @@ class _Linkage:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
-        eb = self.entity.pop(rb)
-        if self.entity[ra] is None:
-            self.entity[ra] = eb
         return ra
 
     def agree(self, ra: int, rb: int) -> bool:
-        """Whether two clusters may merge: no clear conflict, and a mean cross score at the threshold."""
-        ea, eb = self.entity[ra], self.entity[rb]
-        if ea is not None and eb is not None and ea.id != eb.id:
-            return False
+        """Whether two clusters may merge: no clear conflict, and a mean cross score at the threshold.
+
+        Large clusters are checked on an evenly spread sample of their members.
+        """
+        ma, mb = self.members[ra], self.members[rb]
+        if len(ma) * len(mb) > CROSS_SIDE * CROSS_SIDE:
+            ma, mb = _spread(ma, CROSS_SIDE), _spread(mb, CROSS_SIDE)
         total = 0.0
         n = 0
-        for a in self.members[ra]:
-            for b in self.members[rb]:
+        for a in ma:
+            for b in mb:
                 s = self.score(a, b)
                 if s < self.floor:
                     return False
@@ -340,6 +382,25 @@ def _specificity(nodes: list[_Node]) -> list[float]:
         bits = sum(math.log(n / df[p.keys[0]]) for p in node.parsed.core if len(p.text) > 1)
         out.append(bits - math.log(n))
     return out
+
+
+def _edges(link: _Linkage, nodes: list[_Node], keys: list[set[str]]) -> list[tuple[float, int, int]]:
+    """Scored candidate pairs at or above the threshold, best first, ties in node order."""
+    spec = _specificity(nodes)
+    edges = []
+    for i, j in _candidate_pairs(keys):
+        s = link.score(i, j)
+        if s < link.threshold:
+            continue
+        if (i, j) in link.partial:
+            # Parts left over: only a name specific enough may stand for a longer one.
+            a, b = link.parsed[i], link.parsed[j]
+            short = i if a is not None and b is not None and len(a.core) < len(b.core) else j
+            if spec[short] < SPEC_MARGIN:
+                continue
+        edges.append((-s, i, j))
+    edges.sort()
+    return [(-s, i, j) for s, i, j in edges]
 
 
 def _label_key(s: str, counts: Counter[str]) -> tuple[int, int, bool, bool, str]:
@@ -386,39 +447,35 @@ def cluster(
         raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
     nodes = _nodes(sorted(counts))
     keys = [_node_keys(n.parsed) if n.parsed is not None else set() for n in nodes]
-    entities: list[Entity | None] = [None] * len(nodes)
+    link = _Linkage([n.parsed for n in nodes], thr)
+    link.link(_edges(link, nodes, keys))
+    best = [min(_label_key(s, counts) for s in n.strings) for n in nodes]
+    groups = sorted(sorted(m, key=best.__getitem__) for m in link.members.values())
+    entities: list[Entity | None] = [None] * len(groups)
     if resolve:
         if resolver is None:
             resolver = Resolver(gazetteer) if gazetteer is not None else default_resolver()
-        entities = _resolve_nodes(nodes, resolver)
-    link = _Linkage([n.parsed for n in nodes], entities, thr)
-    # Nodes that resolve to one entity go together.
-    first_of: dict[str, int] = {}
-    for i, e in enumerate(entities):
-        if e is not None:
-            if e.id in first_of:
-                link.union(link.find(first_of[e.id]), link.find(i))
+        # Groups that resolve to one entity go together.
+        vocab = _vocabulary(resolver)
+        by_entity: dict[str, int] = {}
+        merged: list[list[int]] = []
+        for members in groups:
+            entity = _resolve_group(members, nodes, resolver, vocab)
+            if entity is None:
+                merged.append(members)
+                entities.append(None)
+            elif entity.id in by_entity:
+                merged[by_entity[entity.id]].extend(members)
             else:
-                first_of[e.id] = i
-    spec = _specificity(nodes)
-    edges = []
-    for i, j in _candidate_pairs(keys):
-        s = link.score(i, j)
-        if s >= thr:
-            if (i, j) in link.partial:
-                a, b = link.parsed[i], link.parsed[j]
-                assert a is not None and b is not None
-                short = i if len(a.core) < len(b.core) else j
-                if spec[short] < SPEC_MARGIN:
-                    continue
-            edges.append((-s, i, j))
-    edges.sort()
-    link.link([(-s, i, j) for s, i, j in edges])
+                by_entity[entity.id] = len(merged)
+                merged.append(members)
+                entities.append(entity)
+        groups, entities = merged, entities[len(groups) :]
     out = []
-    for root, members in link.members.items():
+    for members, entity in zip(groups, entities):
         strings = sorted(s for m in members for s in nodes[m].strings)
         label = min(strings, key=lambda s: _label_key(s, counts))
-        out.append(Cluster(tuple(strings), link.entity.get(root), label))
+        out.append(Cluster(tuple(strings), entity, label))
     out.sort(key=lambda c: (c.label, c.names))
     return out
 

@@ -88,11 +88,12 @@ def _part_hashes(text: str) -> tuple[int, ...]:
 
 
 def _keys(p: ParsedName) -> tuple[set[str], set[str]]:
-    """(close keys, loose keys) of a parsed name. Names in scripts without a
-    romaniser of their own (rough) have none: they match by exact fold only."""
-    close: set[str] = set()
+    """(close keys, loose keys) of a parsed name. A name in a script without a
+    romaniser of its own (rough) has only its parts' and its joined fold."""
+    close: set[str] = {"g:" + p.joined} if p.joined else set()
     loose: set[str] = set()
     if p.rough:
+        close.update("f:" + part.text for part in p.core if len(part.text) > 1)
         return close, loose
     for part in p.core:
         if len(part.text) > 1:
@@ -114,7 +115,10 @@ def name_keys(p: ParsedName) -> set[str]:
 def _name_hashes(p: ParsedName) -> set[int]:
     """Every key of a parsed name, hashed, for building (same keys as :func:`_keys`)."""
     out = {_hash("x:" + p.folded)}
+    if p.joined:
+        out.add(_hash("g:" + p.joined))
     if p.rough:
+        out.update(_hash("f:" + part.text) for part in p.core if len(part.text) > 1)
         return out
     for part in p.core:
         if len(part.text) > 1:
@@ -193,16 +197,13 @@ class Index:
                 if not folded or folded in seen:
                     continue
                 script = main_script(name)
+                pn = parse_folded(folded)
+                if not pn.core:
+                    continue
                 if script == "other":
-                    # Rough scripts match by exact fold only: no parts, no keys.
-                    hashes: Iterable[int] = (_hash("x:" + folded),)
-                    core = len(folded.split())
-                else:
-                    pn = parse_folded(folded)
-                    if not pn.core:
-                        continue
-                    hashes = _name_hashes(pn)
-                    core = len(pn.core)
+                    pn = replace(pn, script=script, rough=True)
+                hashes = _name_hashes(pn)
+                core = len(pn.core)
                 seen.add(folded)
                 ni = len(self._folded)
                 self._name_entity.append(ei)

@@ -29,9 +29,10 @@ How a score is made
 6. Names written mostly in different scripts that fold to the same letters
    score ``CROSS_SCRIPT`` (0.98), not 1: romanisation loses a little
    certainty, so "Khoms" is first the town that is written so, and then the
-   Homs that Russian writes "Хомс". Names in a script
-   namenorm has no romaniser of its own for (CJK, Indic, ...) match other
-   scripts not at all, since Unidecode's reading of them is too rough.
+   Homs that Russian writes "Хомс". A name in a script namenorm has no
+   romaniser of its own for (CJK, Indic, ...) is compared with names in other
+   scripts by the spelling of Unidecode's reading alone, parts and written
+   together, times ``ROUGH`` (0.95).
 
 Every figure the explanation shows is one this computation used.
 """
@@ -39,6 +40,7 @@ Every figure the explanation shows is one this computation used.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -64,6 +66,10 @@ INITIALS_ONLY = 0.6
 # A match through romanisation is a little less certain than one in the same
 # script: a Latin "Khoms" meets the Russian "Хомс" of Homs, but its own name first.
 CROSS_SCRIPT = 0.98
+# Unidecode's reading of a script namenorm has no romaniser for (CJK, Indic,
+# ...) is compared with Latin names by spelling alone (no skeletons: the
+# reading is too rough for them), and counts a little less.
+ROUGH = 0.95
 # Confidence in a skeleton match by the skeleton's length (index = length).
 _SKELETON_CONFIDENCE = (0.0, 0.75, 0.92, 0.95, 0.97, 0.98)
 # How much a skeleton match loses for each point of spelling difference: the
@@ -87,7 +93,7 @@ class Comparison:
     """The full result of comparing two names."""
 
     score: float
-    method: str  #: "exact", "parts", "joined" or "script"
+    method: str  #: "exact", "parts" or "joined"
     pairs: tuple[PairScore, ...] = ()
     extra: tuple[str, ...] = ()  #: unpaired parts of the longer name
 
@@ -95,8 +101,6 @@ class Comparison:
         """A one-line, human-readable account of the score."""
         if self.method == "exact":
             return "same normal form" if self.score == 1.0 else "same normal form, across scripts"
-        if self.method == "script":
-            return "scripts cannot be compared beyond an exact match"
         if self.method == "joined":
             return f"names written together match ({self.pairs[0].method} {self.pairs[0].score:.2f})"
         bits = []
@@ -136,8 +140,19 @@ def _part_similarity(a: str, b: str) -> tuple[float, str, str]:
     return spelling, "spelling", ""
 
 
-def _align(ca: tuple[Part, ...], cb: tuple[Part, ...]) -> Comparison:
-    sim = _part_similarity
+@lru_cache(maxsize=65536)
+def _spelling_similarity(a: str, b: str) -> tuple[float, str, str]:
+    if a == b:
+        return 1.0, "exact", ""
+    if len(a) == 1 or len(b) == 1:
+        return (0.9 if a[0] == b[0] else 0.0), "initial", ""
+    return Indel.normalized_similarity(a, b), "spelling", ""
+
+
+_Similarity = Callable[[str, str], tuple[float, str, str]]
+
+
+def _align(ca: tuple[Part, ...], cb: tuple[Part, ...], sim: _Similarity = _part_similarity) -> Comparison:
     na, nb = len(ca), len(cb)
     if na == 1 or nb == 1:
         # One part against several: its best partner, first on ties.
@@ -186,11 +201,11 @@ def _align(ca: tuple[Part, ...], cb: tuple[Part, ...]) -> Comparison:
     return Comparison(score, "parts", tuple(pairs), extra)
 
 
-def _joined(pa: ParsedName, pb: ParsedName, to_beat: float) -> Comparison | None:
+def _joined(pa: ParsedName, pb: ParsedName, to_beat: float, skeletons: bool = True) -> Comparison | None:
     """The concatenated names compared, or None when that cannot beat ``to_beat``."""
     a, b = pa.joined, pb.joined
     spelling = Indel.normalized_similarity(a, b)
-    best_skeleton = _SKELETON_CONFIDENCE[-1] - SPELLING_DOUBT * (1.0 - spelling)
+    best_skeleton = _SKELETON_CONFIDENCE[-1] - SPELLING_DOUBT * (1.0 - spelling) if skeletons else 0.0
     if max(spelling, best_skeleton) * JOINED_FACTOR <= to_beat:
         return None
     skeleton, key = _best_skeleton(pa.joined_keys, pb.joined_keys)
@@ -206,18 +221,19 @@ def compare_parsed(pa: ParsedName, pb: ParsedName) -> Comparison:
     """Compare two parsed names (see :func:`compare`)."""
     if pa.folded > pb.folded:
         pa, pb = pb, pa  # one order, so that the score is symmetric
-    if pa.rough != pb.rough:
-        return Comparison(0.0, "script")
-    factor = 1.0 if pa.script == pb.script else CROSS_SCRIPT
+    rough = pa.rough != pb.rough
+    factor = ROUGH if rough else 1.0 if pa.script == pb.script else CROSS_SCRIPT
     if pa.folded == pb.folded:
         return Comparison(factor if pa.folded else 0.0, "exact")
     if not pa.core or not pb.core:
         return Comparison(0.0, "parts")
-    result = _align(pa.core, pb.core)
-    if len(pa.core) != len(pb.core) and result.score < 1.0:
-        joined = _joined(pa, pb, result.score)
+    result = _align(pa.core, pb.core, _spelling_similarity if rough else _part_similarity)
+    if (len(pa.core) != len(pb.core) or rough) and result.score < 1.0:
+        joined = _joined(pa, pb, result.score, skeletons=not rough)
         if joined is not None and joined.score > result.score:
             result = joined
+    if rough:
+        result = Comparison(result.score * ROUGH, result.method, result.pairs, result.extra)
     return result
 
 
