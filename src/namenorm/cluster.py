@@ -2,8 +2,8 @@
 
 ::
 
-    >>> import namenorm
-    >>> [c.names for c in namenorm.cluster(["Gaddafi", "Qaddafi", "Sergey Lavrov", "Лавров"])]
+    >>> from namenorm.cluster import cluster
+    >>> [c.names for c in cluster(["Gaddafi", "Qaddafi", "Sergey Lavrov", "Лавров"])]
     [('Gaddafi', 'Qaddafi'), ('Sergey Lavrov', 'Лавров')]
 
 How names are grouped
@@ -11,32 +11,44 @@ How names are grouped
 1. *Nodes.* Every distinct input string is parsed (:func:`namenorm.parts.parse`).
    Strings with the same folded form (and the same kind of script) are one
    node: "Лавров" and "Lavrov", "GADDAFI" and "Gaddafi". A string with no
-   letters is a node of its own and stays alone.
-2. *Entities* (``resolve=True``). Each node is resolved against the gazetteer
-   with :meth:`Resolver.resolve`. A resolution counts only when the name is
-   explained by the entity's matched name: no part of the name is left
-   unpaired ("Abbas Rim" is not "Rome"), and a lone part of a person's name
-   must be the family (last) part ("Haftar" is Khalifa Haftar; "Khalifa" alone
-   says nothing). Nodes of one entity form one cluster from the start; nodes
-   of two different entities never meet. Only nodes whose best few
-   index candidates reach the resolver's threshold are sent to the resolver
-   (the rest cannot resolve), which keeps large inputs fast.
-3. *Blocking.* Each node has the keys of :func:`namenorm.index.name_keys`
+   letters is a node of its own and stays alone. Nodes are numbered in sorted
+   order, so nothing below depends on the order of the input.
+2. *Blocking.* Each node has the keys of :func:`namenorm.index.name_keys`
    plus one key per pair of its parts (the pair's transliteration skeletons,
-   in either order: "HAMIEH, Jamil" and "Jamil Hamie" share one). A key shared
-   by more than :data:`MAX_BLOCK` nodes is not a block: it says little and
-   would cost much. A node is scored only against the :data:`NEIGHBOURS`
-   nodes sharing the most (rarest-weighted) keys with it; a node whose every
-   key is over-common is compared with its neighbours in alphabetical order
-   within its rarest key. No run ever scores all pairs.
-4. *Linkage.* Scored pairs at or above the threshold are merged best first
-   (ties by node order, so input order never matters), but only when the two
-   clusters agree as wholes: every cross pair must score at least
-   ``threshold - FLOOR_MARGIN`` (no cross pair is a clear conflict) and the
-   mean of the cross pairs must reach the threshold (average linkage). So
-   "Mohamed Ali Hassan" ~ "Mohamed Ali" ~ "Mohamed Ali Omar" does not chain
-   the first and last together.
-5. *Labels.* A cluster's label is its most frequent input spelling; ties go to
+   in either order: "HAMIEH, Jamil" and "Jamil Hamie" share one). A key
+   shared by more than :data:`MAX_BLOCK` nodes is not a block: it says little
+   and would cost much. Each node is scored against the :data:`NEIGHBOURS`
+   nodes that share the most keys with it (a key of at most :data:`RARE_BLOCK`
+   nodes counting twice); a node whose every key is over-common is scored
+   against its alphabetical neighbours within its rarest key. No run scores
+   all pairs.
+3. *Pair scores.* :func:`namenorm.score.compare_parsed`, except that two names
+   whose aligned parts include a clear mismatch (a part pair below
+   :data:`PART_CONFLICT`) score 0: "Ayman Sabawi Ibrahim Hasan" and "Omar
+   Sabawi Ibrahim Hasan" are brothers, though ``compare`` gives them 0.81.
+4. *Edges.* A scored pair at or above the threshold is an edge, unless one
+   name has parts the other lacks and the shorter is not specific: its parts
+   are so common in the input that it would meet another name by chance
+   (:func:`_specificity`). "Haftar" beside "Khalifa Haftar" and "Saddam
+   Haftar" links to neither.
+5. *Linkage.* Edges are taken best first (ties in node order), and merge two
+   clusters only when they agree as wholes: every cross pair scores at least
+   ``threshold - FLOOR_MARGIN`` and the cross pairs' mean reaches the
+   threshold (average linkage). So "Mohamed Ali Hassan" ~ "Mohamed Ali" ~
+   "Mohamed Ali Omar" does not chain the first and the last. Clusters too big
+   to check pair by pair are checked on an even sample of
+   :data:`CROSS_SIDE` members each.
+6. *Entities* (``resolve=True``). Each cluster's most representative members
+   (label order, at most :data:`RESOLVE_TRIES`) go to
+   :meth:`Resolver.resolve`; the first resolution that explains the whole name
+   (:func:`_explained`: every part paired with a part of the matched name at
+   :data:`PAIR_MIN` or more, none left over, except that a lone family name
+   may stand for a person and a lone head word for a place or organisation)
+   gives the cluster its entity. Clusters of one entity are merged: "القذافي"
+   and "Gaddafi" meet through Muammar Gaddafi even where their spellings
+   alone would not. A name whose parts' skeletons are those of no gazetteer
+   name cannot be explained, so it is not sent to the resolver.
+7. *Labels.* A cluster's label is its most frequent input spelling; ties go to
    the spelling with the most name parts, then Latin script, then not all
    upper-case, then code-point order. Clusters are sorted by label, then names.
 """
@@ -53,7 +65,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations, product
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 from weakref import WeakKeyDictionary
 
 from namenorm.gazetteer import Entity, Gazetteer, GazetteerError
@@ -61,6 +73,9 @@ from namenorm.index import name_keys
 from namenorm.parts import TITLES, ParsedName, parse
 from namenorm.resolve import Resolver, default_resolver
 from namenorm.score import compare_parsed
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = ["Cluster", "cluster", "run_cluster_cli", "CLUSTER_THRESHOLD"]
 
@@ -90,11 +105,9 @@ WINDOW = 8
 CROSS_SIDE = 16
 #: Most core parts of one name that make pair keys (the first ones).
 PAIR_PARTS = 6
-#: How many members of a cluster (most representative first) are tried against the gazetteer.
-RESOLVE_TRIES = 3
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Cluster:
     """The spellings of one person, place or organisation.
 
@@ -108,6 +121,10 @@ class Cluster:
     entity: Entity | None
     label: str
 
+    def __repr__(self) -> str:
+        entity = self.entity.id if self.entity else None
+        return f"Cluster(label={self.label!r}, entity={entity!r}, names={self.names!r})"
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: label, entity id, name and type (or ``None``), names."""
         e = self.entity
@@ -120,10 +137,14 @@ class Cluster:
         }
 
 
+_Rank = tuple[int, int, bool, bool, str]
+
+
 @dataclass(slots=True)
 class _Node:
     strings: list[str]
     parsed: ParsedName | None  # None: no letters, never linked
+    ranks: list[_Rank]  # each string's place in the label order, best first
 
 
 def _count(names: Iterable[str]) -> Counter[str]:
@@ -137,22 +158,28 @@ def _count(names: Iterable[str]) -> Counter[str]:
     return counts
 
 
-def _nodes(strings: list[str]) -> list[_Node]:
-    """Group sorted distinct strings into nodes, in a deterministic order."""
+def _nodes(counts: Counter[str]) -> list[_Node]:
+    """Group the distinct strings into nodes, in sorted order."""
     by_key: dict[tuple[str, bool], _Node] = {}
     alone: list[_Node] = []
-    for s in strings:
+    for s in sorted(counts):
         p = parse(s)
+        # The label order: most frequent, most parts, Latin script, not all upper-case, code points.
+        rank = (-counts[s], -len(p.core), p.script != "latin", s.isupper(), s)
         if not p.core:
-            alone.append(_Node([s], None))
+            alone.append(_Node([s], None, [rank]))
             continue
         key = (p.folded, p.rough)
         node = by_key.get(key)
         if node is None:
-            by_key[key] = _Node([s], p)
+            by_key[key] = _Node([s], p, [rank])
         else:
             node.strings.append(s)
-    return [by_key[k] for k in sorted(by_key)] + alone
+            node.ranks.append(rank)
+    nodes = [by_key[k] for k in sorted(by_key)] + alone
+    for node in nodes:
+        node.ranks.sort()
+    return nodes
 
 
 def _pair_keys(p: ParsedName) -> set[str]:
@@ -276,16 +303,19 @@ def _may_resolve(q: ParsedName, vocab: frozenset[str]) -> bool:
     return not vocab.isdisjoint(_signatures(q, lone=len(q.core) == 1))
 
 
-def _resolve_group(members: list[int], nodes: list[_Node], resolver: Resolver, vocab: frozenset[str]) -> Entity | None:
-    """The entity of a group of nodes: the first of its leading members that resolves, if any."""
-    for m in members[:RESOLVE_TRIES]:
-        q = nodes[m].parsed
-        if q is None or not _may_resolve(q, vocab):
-            continue
-        match = resolver.resolve(nodes[m].strings[0])
-        if match is not None and _explained(q, match.entity, match.name):
-            return match.entity
-    return None
+def _resolve_nodes(nodes: list[_Node], resolver: Resolver) -> list[Entity | None]:
+    """The entity each node resolves to and that explains it, or ``None``."""
+    vocab = _vocabulary(resolver)
+    out: list[Entity | None] = []
+    for node in nodes:
+        q = node.parsed
+        entity = None
+        if q is not None and _may_resolve(q, vocab):
+            match = resolver.resolve(node.strings[0])
+            if match is not None and _explained(q, match.entity, match.name):
+                entity = match.entity
+        out.append(entity)
+    return out
 
 
 def _link_score(pa: ParsedName, pb: ParsedName) -> tuple[float, bool]:
@@ -306,10 +336,11 @@ def _spread(members: list[int], k: int) -> list[int]:
 class _Linkage:
     """Union-find over nodes, merging whole clusters only when they agree."""
 
-    def __init__(self, parsed: list[ParsedName | None], threshold: float) -> None:
+    def __init__(self, parsed: list[ParsedName | None], entities: list[Entity | None], threshold: float) -> None:
         self.parsed = parsed
         self.parent = list(range(len(parsed)))
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(parsed))}
+        self.entity: dict[int, Entity | None] = dict(enumerate(entities))
         self.threshold = threshold
         self.floor = threshold - FLOOR_MARGIN
         self.scores: dict[tuple[int, int], float] = {}
@@ -338,13 +369,20 @@ class _Linkage:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
+        entity = self.entity.pop(rb)
+        if self.entity[ra] is None:
+            self.entity[ra] = entity
         return ra
 
     def agree(self, ra: int, rb: int) -> bool:
         """Whether two clusters may merge: no clear conflict, and a mean cross score at the threshold.
 
-        Large clusters are checked on an evenly spread sample of their members.
+        Clusters of two different entities never agree. Large clusters are checked on an evenly
+        spread sample of their members.
         """
+        ea, eb = self.entity[ra], self.entity[rb]
+        if ea is not None and eb is not None and ea.id != eb.id:
+            return False
         ma, mb = self.members[ra], self.members[rb]
         if len(ma) * len(mb) > CROSS_SIDE * CROSS_SIDE:
             ma, mb = _spread(ma, CROSS_SIDE), _spread(mb, CROSS_SIDE)
@@ -403,11 +441,6 @@ def _edges(link: _Linkage, nodes: list[_Node], keys: list[set[str]]) -> list[tup
     return [(-s, i, j) for s, i, j in edges]
 
 
-def _label_key(s: str, counts: Counter[str]) -> tuple[int, int, bool, bool, str]:
-    p = parse(s)
-    return (-counts[s], -len(p.core), p.script != "latin", s.isupper(), s)
-
-
 def cluster(
     names: Iterable[str],
     *,
@@ -445,37 +478,28 @@ def cluster(
     thr = CLUSTER_THRESHOLD if threshold is None else float(threshold)
     if not 0.0 <= thr <= 1.0:
         raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
-    nodes = _nodes(sorted(counts))
+    nodes = _nodes(counts)
     keys = [_node_keys(n.parsed) if n.parsed is not None else set() for n in nodes]
-    link = _Linkage([n.parsed for n in nodes], thr)
-    link.link(_edges(link, nodes, keys))
-    best = [min(_label_key(s, counts) for s in n.strings) for n in nodes]
-    groups = sorted(sorted(m, key=best.__getitem__) for m in link.members.values())
-    entities: list[Entity | None] = [None] * len(groups)
+    entities: list[Entity | None] = [None] * len(nodes)
     if resolve:
         if resolver is None:
             resolver = Resolver(gazetteer) if gazetteer is not None else default_resolver()
-        # Groups that resolve to one entity go together.
-        vocab = _vocabulary(resolver)
-        by_entity: dict[str, int] = {}
-        merged: list[list[int]] = []
-        for members in groups:
-            entity = _resolve_group(members, nodes, resolver, vocab)
-            if entity is None:
-                merged.append(members)
-                entities.append(None)
-            elif entity.id in by_entity:
-                merged[by_entity[entity.id]].extend(members)
+        entities = _resolve_nodes(nodes, resolver)
+    link = _Linkage([n.parsed for n in nodes], entities, thr)
+    # Nodes that resolve to one entity go together from the start.
+    first: dict[str, int] = {}
+    for i, entity in enumerate(entities):
+        if entity is not None:
+            if entity.id in first:
+                link.union(link.find(first[entity.id]), link.find(i))
             else:
-                by_entity[entity.id] = len(merged)
-                merged.append(members)
-                entities.append(entity)
-        groups, entities = merged, entities[len(groups) :]
+                first[entity.id] = i
+    link.link(_edges(link, nodes, keys))
     out = []
-    for members, entity in zip(groups, entities):
+    for root, members in link.members.items():
+        label = min(nodes[m].ranks[0] for m in members)[-1]
         strings = sorted(s for m in members for s in nodes[m].strings)
-        label = min(strings, key=lambda s: _label_key(s, counts))
-        out.append(Cluster(tuple(strings), entity, label))
+        out.append(Cluster(tuple(strings), link.entity[root], label))
     out.sort(key=lambda c: (c.label, c.names))
     return out
 
@@ -492,12 +516,20 @@ class _UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, out: TextIO, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.out = out
+
     def error(self, message: str) -> None:  # type: ignore[override]
         raise _UsageError(f"{self.prog}: {message}")
 
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        super().print_help(file if file is not None else self.out)
 
-def _parser() -> argparse.ArgumentParser:
+
+def _parser(out: TextIO) -> argparse.ArgumentParser:
     ap = _Parser(
+        out,
         prog=_PROG,
         description="Group the spellings of one person, place or organisation. "
         "Reads one name a line; prints one cluster a line: label, entity id (or -), names.",
@@ -559,7 +591,7 @@ def run_cluster_cli(
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(out).parse_args(argv)
     except _UsageError as exc:
         print(exc, file=err)
         print(f"usage: {_PROG} [--json] [--threshold T] [FILE]   ({_PROG} --help for more)", file=err)
@@ -570,6 +602,11 @@ def run_cluster_cli(
         print(f"{_PROG}: --threshold must be between 0 and 1", file=err)
         return 2
     try:
+        gazetteer = Gazetteer.load(args.gazetteer) if args.gazetteer else None
+    except GazetteerError as exc:
+        print(f"{_PROG}: {exc}", file=err)
+        return 2
+    try:
         if args.file == "-":
             names, bad = _read_lines(stdin if stdin is not None else sys.stdin.buffer, "<stdin>", err)
         else:
@@ -577,11 +614,6 @@ def run_cluster_cli(
                 names, bad = _read_lines(fh, args.file, err)
     except OSError as exc:
         print(f"{_PROG}: cannot read {args.file}: {exc.strerror or exc}", file=err)
-        return 2
-    try:
-        gazetteer = Gazetteer.load(args.gazetteer) if args.gazetteer else None
-    except GazetteerError as exc:
-        print(f"{_PROG}: {exc}", file=err)
         return 2
     clusters = cluster(names, threshold=args.threshold, gazetteer=gazetteer, resolve=not args.no_resolve)
     try:

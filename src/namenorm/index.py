@@ -89,11 +89,15 @@ def _part_hashes(text: str) -> tuple[int, ...]:
 
 def _keys(p: ParsedName) -> tuple[set[str], set[str]]:
     """(close keys, loose keys) of a parsed name. A name in a script without a
-    romaniser of its own (rough) has only its parts' and its joined fold."""
+    romaniser of its own (rough) has only its parts' folds and skeletons and its joined fold."""
     close: set[str] = {"g:" + p.joined} if p.joined else set()
     loose: set[str] = set()
     if p.rough:
-        close.update("f:" + part.text for part in p.core if len(part.text) > 1)
+        # Candidates by fold and skeleton; the score then goes by spelling alone.
+        for part in p.core:
+            if len(part.text) > 1:
+                close.add("f:" + part.text)
+                close.update("s:" + k for k in part.keys)
         return close, loose
     for part in p.core:
         if len(part.text) > 1:
@@ -118,7 +122,10 @@ def _name_hashes(p: ParsedName) -> set[int]:
     if p.joined:
         out.add(_hash("g:" + p.joined))
     if p.rough:
-        out.update(_hash("f:" + part.text) for part in p.core if len(part.text) > 1)
+        for part in p.core:
+            if len(part.text) > 1:
+                out.add(_hash("f:" + part.text))
+                out.update(_hash("s:" + k) for k in part.keys)
         return out
     for part in p.core:
         if len(part.text) > 1:

@@ -58,6 +58,8 @@ DESIGNATORS = frozenset(
     """
     air base airbase airport airfield international port harbour harbor oil field
     terminal district governorate province municipality group company agency
+    city town village cidade ciudad citta ville stadt lungsod kota gorod shahr
+    madinat shahrestan
     """.split()
 )
 # Count as titles only in front of one: "Turkish Foreign Minister", not "Turkish Armed Forces".

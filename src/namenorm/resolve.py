@@ -15,7 +15,7 @@ from namenorm._config import MAX_CANDIDATES
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer
 from namenorm.index import Index, IndexFileError
 from namenorm.normalize import _check_str, fold
-from namenorm.parts import main_script, parse
+from namenorm.parts import ParsedName, main_script, parse
 from namenorm.score import CROSS_SCRIPT, DEFAULT_THRESHOLD, Comparison, compare_parsed
 
 __all__ = ["Match", "Resolver", "IndexWarning", "resolve", "resolve_many", "candidates", "default_resolver"]
@@ -23,6 +23,9 @@ __all__ = ["Match", "Resolver", "IndexWarning", "resolve", "resolve_many", "cand
 class IndexWarning(UserWarning):
     """A saved index could not be used or written; namenorm rebuilt it in memory."""
 
+
+# What each unmatched part costs a place or organisation, on top of the score.
+PLACE_EXTRA = 0.1
 
 # Two candidates closer than this are a tie that population, then gazetteer order, decide.
 _TIE = 0.02
@@ -130,6 +133,17 @@ class Resolver:
                 warnings.warn(f"cannot save the index to {path}: {exc}", IndexWarning, stacklevel=4)
         return index
 
+    def score_name(self, query: ParsedName, ni: int) -> Comparison:
+        """Score a parsed query against indexed name ``ni``: :func:`namenorm.compare`'s
+        score, less ``PLACE_EXTRA`` for each part left over when the name is a place's
+        or a body's (a surname alone names a person; "Art" is not "Art Khwajah")."""
+        index = self.index
+        comp = compare_parsed(query, index.parsed_name(ni))
+        if comp.extra and index.entities[index.entity_of(ni)].type != "person":
+            score = comp.score * (1.0 - PLACE_EXTRA * len(comp.extra))
+            comp = Comparison(score, comp.method, comp.pairs, comp.extra, True)
+        return comp
+
     def save_index(self, path: str | Path) -> None:
         """Save this resolver's index to one file, for ``Resolver(g, index_path=path)``."""
         self.index.save(path)
@@ -192,7 +206,7 @@ class Resolver:
             query = parse(name)
             filtered = allowed if wanted is not None or want_country else None
             for ni in index.candidates(query, limit=MAX_CANDIDATES, allow=filtered):
-                consider(ni, compare_parsed(query, index.parsed_name(ni)))
+                consider(ni, self.score_name(query, ni))
         ranked = sorted(
             best.items(),
             key=lambda kv: (-(kv[1][0] + _TIE * _prior(index.entities[kv[0]])), kv[0]),

@@ -96,6 +96,7 @@ class Comparison:
     method: str  #: "exact", "parts" or "joined"
     pairs: tuple[PairScore, ...] = ()
     extra: tuple[str, ...] = ()  #: unpaired parts of the longer name
+    strict_extra: bool = False  #: the resolver charged the unpaired parts of a place or body
 
     def explain(self) -> str:
         """A one-line, human-readable account of the score."""
@@ -112,7 +113,8 @@ class Comparison:
             else:
                 bits.append(f"{p.a}~{p.b} {p.method} {p.score:.2f}")
         if self.extra:
-            bits.append("unmatched " + " ".join(self.extra))
+            charge = " (charged for a place or body)" if self.strict_extra else ""
+            bits.append("unmatched " + " ".join(self.extra) + charge)
         return "; ".join(bits)
 
 
