@@ -12,6 +12,7 @@ a reason you can read::
 """
 
 from namenorm._version import __version__
+from namenorm.cluster import Cluster, cluster
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer, GazetteerError
 from namenorm.index import IndexFileError
 from namenorm.normalize import normalize
@@ -22,6 +23,7 @@ from namenorm.score import DEFAULT_THRESHOLD, compare
 
 __all__ = [
     "__version__",
+    "Cluster",
     "DEFAULT_THRESHOLD",
     "ENTITY_TYPES",
     "Entity",
@@ -33,6 +35,7 @@ __all__ = [
     "Mention",
     "Resolver",
     "candidates",
+    "cluster",
     "compare",
     "normalize",
     "reset_caches",

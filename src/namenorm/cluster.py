@@ -13,7 +13,17 @@ How names are grouped
    node: "Лавров" and "Lavrov", "GADDAFI" and "Gaddafi". A string with no
    letters is a node of its own and stays alone. Nodes are numbered in sorted
    order, so nothing below depends on the order of the input.
-2. *Blocking.* Each node has the keys of :func:`namenorm.index.name_keys`
+2. *Entities* (``resolve=True``). Each node goes to :meth:`Resolver.resolve`.
+   A resolution counts only when it explains the whole name
+   (:func:`_explained`): every part paired with a part of the matched name at
+   :data:`PAIR_MIN` or more and none left over, except that a lone family
+   name may stand for a person ("Haftar") and a lone head word for a place or
+   organisation ("Wagner"). Nodes of one entity start as one cluster ("القذافي"
+   and "Gaddafi" meet through Muammar Gaddafi even where their spellings alone
+   would not); clusters of two entities never merge. A name whose parts'
+   transliteration skeletons are those of no gazetteer name could not be
+   explained, so it is not sent to the resolver (:func:`_may_resolve`).
+3. *Blocking.* Each node has the keys of :func:`namenorm.index.name_keys`
    plus one key per pair of its parts (the pair's transliteration skeletons,
    in either order: "HAMIEH, Jamil" and "Jamil Hamie" share one). A key
    shared by more than :data:`MAX_BLOCK` nodes is not a block: it says little
@@ -22,32 +32,22 @@ How names are grouped
    nodes counting twice); a node whose every key is over-common is scored
    against its alphabetical neighbours within its rarest key. No run scores
    all pairs.
-3. *Pair scores.* :func:`namenorm.score.compare_parsed`, except that two names
+4. *Pair scores.* :func:`namenorm.score.compare_parsed`, except that two names
    whose aligned parts include a clear mismatch (a part pair below
    :data:`PART_CONFLICT`) score 0: "Ayman Sabawi Ibrahim Hasan" and "Omar
    Sabawi Ibrahim Hasan" are brothers, though ``compare`` gives them 0.81.
-4. *Edges.* A scored pair at or above the threshold is an edge, unless one
+5. *Edges.* A scored pair at or above the threshold is an edge, unless one
    name has parts the other lacks and the shorter is not specific: its parts
    are so common in the input that it would meet another name by chance
    (:func:`_specificity`). "Haftar" beside "Khalifa Haftar" and "Saddam
-   Haftar" links to neither.
-5. *Linkage.* Edges are taken best first (ties in node order), and merge two
+   Haftar" links to neither (only the gazetteer can say which it is).
+6. *Linkage.* Edges are taken best first (ties in node order), and merge two
    clusters only when they agree as wholes: every cross pair scores at least
    ``threshold - FLOOR_MARGIN`` and the cross pairs' mean reaches the
    threshold (average linkage). So "Mohamed Ali Hassan" ~ "Mohamed Ali" ~
    "Mohamed Ali Omar" does not chain the first and the last. Clusters too big
    to check pair by pair are checked on an even sample of
    :data:`CROSS_SIDE` members each.
-6. *Entities* (``resolve=True``). Each cluster's most representative members
-   (label order, at most :data:`RESOLVE_TRIES`) go to
-   :meth:`Resolver.resolve`; the first resolution that explains the whole name
-   (:func:`_explained`: every part paired with a part of the matched name at
-   :data:`PAIR_MIN` or more, none left over, except that a lone family name
-   may stand for a person and a lone head word for a place or organisation)
-   gives the cluster its entity. Clusters of one entity are merged: "القذافي"
-   and "Gaddafi" meet through Muammar Gaddafi even where their spellings
-   alone would not. A name whose parts' skeletons are those of no gazetteer
-   name cannot be explained, so it is not sent to the resolver.
 7. *Labels.* A cluster's label is its most frequent input spelling; ties go to
    the spelling with the most name parts, then Latin script, then not all
    upper-case, then code-point order. Clusters are sorted by label, then names.

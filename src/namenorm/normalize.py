@@ -62,6 +62,8 @@ _LATIN_SPECIAL = {
     "ŀ": "l",
     "ſ": "s",
     "ŋ": "ng",
+    "ə": "a",  # U+0259 LATIN SMALL LETTER SCHWA (Azerbaijani)
+    "Ə": "a",  # U+018F LATIN CAPITAL LETTER SCHWA
     # Marks for ayn and hamza in scholarly romanisation, read as nothing.
     "ʿ": "",  # U+02BF MODIFIER LETTER LEFT HALF RING
     "ʾ": "",  # U+02BE MODIFIER LETTER RIGHT HALF RING

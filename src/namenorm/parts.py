@@ -59,7 +59,8 @@ DESIGNATORS = frozenset(
     air base airbase airport airfield international port harbour harbor oil field
     terminal district governorate province municipality group company agency
     city town village cidade ciudad citta ville stadt lungsod kota gorod shahr
-    madinat shahrestan
+    madinat shahrestan republic kingdom state federation emirate sultanate
+    principality commonwealth
     """.split()
 )
 # Count as titles only in front of one: "Turkish Foreign Minister", not "Turkish Armed Forces".
@@ -106,12 +107,13 @@ def _make_part(text: str, optional: bool = False, role: str = "") -> Part:
 
 
 @lru_cache(maxsize=65536)
-def parse_folded(folded: str) -> ParsedName:
-    """Parse an already folded name (see :func:`parse`)."""
+def parse_folded(folded: str, strip_titles: bool = True) -> ParsedName:
+    """Parse an already folded name (see :func:`parse`); ``strip_titles=False`` keeps
+    words in front that look like titles (for "SURNAME, Given" names: "KING, Sam")."""
     tokens = folded.split()[: MAX_TOKENS * 2]
     # Titles in front, when a name part follows them.
     start = 0
-    while start < len(tokens) - 1:
+    while strip_titles and start < len(tokens) - 1:
         tok = tokens[start]
         if tok in TITLES or (tok in DEMONYMS and tokens[start + 1] in TITLES):
             start += 1
@@ -170,7 +172,9 @@ def parse(name: str) -> ParsedName:
     Returns:
         The parsed name; ``core`` is empty when the name has no letters.
     """
-    parsed = parse_folded(fold(name))
+    # "SURNAME, Given": the first word is a surname even if it looks like a title.
+    surname_first = "," in name and "," not in name[name.index(",") + 1 :]
+    parsed = parse_folded(fold(name), strip_titles=not surname_first)
     script = main_script(name)
     if script != "latin":
         parsed = replace(parsed, script=script, rough=script == "other")

@@ -24,7 +24,7 @@ class IndexWarning(UserWarning):
     """A saved index could not be used or written; namenorm rebuilt it in memory."""
 
 
-# What each unmatched part costs a place or organisation, on top of the score.
+# What each unmatched part costs a place or a body, on top of the score.
 PLACE_EXTRA = 0.1
 
 # Two candidates closer than this are a tie that population, then gazetteer order, decide.
@@ -136,7 +136,8 @@ class Resolver:
     def score_name(self, query: ParsedName, ni: int) -> Comparison:
         """Score a parsed query against indexed name ``ni``: :func:`namenorm.compare`'s
         score, less ``PLACE_EXTRA`` for each part left over when the name is a place's
-        or a body's (a surname alone names a person; "Art" is not "Art Khwajah")."""
+        or a body's (a surname alone names a person; "Art" is not "Art Khwajah", and
+        "the Libyan government" is not "the Libyan Wefaq government")."""
         index = self.index
         comp = compare_parsed(query, index.parsed_name(ni))
         if comp.extra and index.entities[index.entity_of(ni)].type != "person":
