@@ -46,7 +46,7 @@ def main() -> int:
     rows = []
     worst_all = 0.0
     for label, text in INPUTS.items():
-        times = [timed(lambda f=f: f(text)) for f in calls.values()]
+        times = [timed(lambda f=f, t=text: f(t)) for f in calls.values()]
         worst_all = max(worst_all, *times)
         rows.append([label, *(f"{t * 1000:.1f} ms" for t in times), f"{max(times) * 1000:.1f} ms"])
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
