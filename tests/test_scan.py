@@ -8,7 +8,6 @@ import io
 import json
 import re
 import sys
-import types
 import weakref
 from pathlib import Path
 
@@ -357,12 +356,9 @@ def test_mention_value_object() -> None:
     assert unknown["id"] is None and unknown["text"] == "Zed"
 
 
-@pytest.mark.xfail(
-    isinstance(namenorm.scan, types.ModuleType), reason="namenorm/__init__.py does not re-export scan yet", strict=True
-)
 def test_exported_from_the_package() -> None:
     assert namenorm.scan is scan
-    assert namenorm.Mention is Mention  # type: ignore[attr-defined]
+    assert namenorm.Mention is Mention
 
 
 _PIECES = st.sampled_from(

@@ -11,15 +11,14 @@ a reason you can read::
     True
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from namenorm._version import __version__
+from namenorm.cluster import Cluster, cluster
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer, GazetteerError
 from namenorm.index import IndexFileError
 from namenorm.normalize import normalize
 from namenorm.reset import reset_caches
 from namenorm.resolve import IndexWarning, Match, Resolver, candidates, resolve, resolve_many
+from namenorm.scan import Mention, scan
 from namenorm.score import DEFAULT_THRESHOLD, compare
 
 __all__ = [
@@ -44,25 +43,3 @@ __all__ = [
     "resolve_many",
     "scan",
 ]
-
-# scan and cluster load on first use: resolving a name need not import them.
-_LAZY = {
-    "scan": "namenorm.scan",
-    "Mention": "namenorm.scan",
-    "cluster": "namenorm.cluster",
-    "Cluster": "namenorm.cluster",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'namenorm' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-if TYPE_CHECKING:
-    from namenorm.cluster import Cluster, cluster
-    from namenorm.scan import Mention, scan
