@@ -54,6 +54,8 @@ _COMMON_KEY_MIN = 64
 _COMMON_KEY_MAX = 500
 _MAX_HEADER = 1 << 16
 
+# How many names of a common key a query reads when it has no rarer key.
+_MAX_COMMON_SCAN = 2000
 # Parsed candidate names kept between queries (cleared whole when full).
 _PARSED_CACHE = 1 << 17
 
@@ -245,12 +247,17 @@ class Index:
     def __len__(self) -> int:
         return len(self._folded)
 
-    def _posting(self, key: str) -> Sequence[int]:
+    def _span(self, key: str) -> tuple[int, int]:
+        """Where a key's names lie in the postings array (an empty span if none)."""
         h = _hash(key)
         i = bisect.bisect_left(self._key_hash, h)
         if i < len(self._key_hash) and self._key_hash[i] == h:
-            return self._postings[self._key_start[i] : self._key_start[i + 1]]
-        return ()
+            return self._key_start[i], self._key_start[i + 1]
+        return 0, 0
+
+    def _posting(self, key: str) -> Sequence[int]:
+        start, end = self._span(key)
+        return self._postings[start:end]
 
     def parsed_name(self, ni: int) -> ParsedName:
         """The parsed form of name ``ni`` (parsed again from its fold, and kept a while)."""
@@ -288,7 +295,11 @@ class Index:
         # Widen to one-consonant edits and Metaphone (counting half) when the
         # exact keys find too few names, or none that shares most of the
         # query's skeletons: then a consonant was dropped or changed.
-        wanted = sum(self._idf[min(len(self._posting(k)) or 1, self._common)] for k in close if k[0] != "f")
+        wanted = 0.0
+        for k in close:
+            if k[0] != "f":
+                start, end = self._span(k)
+                wanted += self._idf[min(end - start or 1, self._common)]
         if len(weight) < limit or max(weight.values(), default=0.0) < 0.6 * wanted:
             self._accumulate(sorted(loose), weight, 0.5)
         if not weight:
@@ -319,12 +330,18 @@ class Index:
         return self._name_entity[ni]
 
     def _accumulate(self, keys: list[str], weight: dict[int, float], factor: float) -> None:
-        found = [p for p in map(self._posting, keys) if p]
-        rare = [p for p in found if len(p) <= self._common]
+        spans = [(e - s, s, e) for s, e in map(self._span, keys) if e > s]
+        rare = [sp for sp in spans if sp[0] <= self._common]
+        if not rare and spans:
+            # Only common keys ("Ali", "San"): the rarest one, read no further
+            # than a bounded number of names, so that no query scans them all.
+            n, start, end = min(spans)
+            rare = [(n, start, min(end, start + _MAX_COMMON_SCAN))]
         idf = self._idf
-        for plist in rare or found:
-            w = factor * idf[min(len(plist), self._common)]
-            for ni in plist:
+        postings = self._postings
+        for n, start, end in rare:
+            w = factor * idf[min(n, self._common)]
+            for ni in postings[start:end]:
                 weight[ni] += w
 
     # -- saving and loading -------------------------------------------------
