@@ -477,8 +477,14 @@ class Gazetteer:
         if self._checksum is None:
             h = hashlib.sha256()
             for e in self._entities:
-                h.update(json.dumps(e.to_dict(), ensure_ascii=False, sort_keys=True).encode())
-                h.update(b"\n")
+                # Every field, in a fixed order, with separators no name holds.
+                fields = (
+                    e.id, e.type, e.name, "\x1f".join(e.names), "\x1f".join(e.langs), e.country,
+                    str(e.population), repr(e.lat), repr(e.lon), e.kind, "\x1f".join(e.sources),
+                    str(e.geonames), "\x1f".join(sorted(e.historic)), "\x1f".join(sorted(e.ambiguous)),
+                )
+                h.update("\x1e".join(fields).encode("utf-8", "surrogatepass"))
+                h.update(b"\x1d")
             self._checksum = h.hexdigest()
         return self._checksum
 

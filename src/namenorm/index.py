@@ -24,6 +24,7 @@ and never gives wrong answers; nothing in it is executed.
 from __future__ import annotations
 
 import bisect
+import heapq
 import json
 import math
 import sys
@@ -308,10 +309,19 @@ class Index:
         # alias "Haftar" than "Belgassem Haftar".
         n = len(query.core)
         sizes = self._core
-        ranked = sorted(
+        scored = [
             (-w / (1.0 + 0.3 * abs(sizes[ni] - n)), ni) for ni, w in weight.items() if allow is None or allow(ni)
-        )
-        # The best entities by their best name; then up to PER_ENTITY of each
+        ]
+        # The best few hundred are nearly always enough; sort them all only when not.
+        head = limit * NAMES_PER_CANDIDATE * 8
+        ranked = heapq.nsmallest(head, scored) if len(scored) > 4 * head else sorted(scored)
+        chosen = self._choose(ranked, limit)
+        if len(chosen) < limit and len(ranked) < len(scored):
+            chosen = self._choose(sorted(scored), limit)
+        return [ni for names in chosen.values() for ni in names]
+
+    def _choose(self, ranked: list[tuple[float, int]], limit: int) -> dict[int, list[int]]:
+        # The best entities by their best name; then up to NAMES_PER_CANDIDATE of each
         # one's names, so that the right entity is scored by its right name.
         chosen: dict[int, list[int]] = {}
         for _, ni in ranked:
@@ -323,7 +333,7 @@ class Index:
                 names = chosen[ei] = []
             if len(names) < NAMES_PER_CANDIDATE:
                 names.append(ni)
-        return [ni for names in chosen.values() for ni in names]
+        return chosen
 
     def entity_of(self, ni: int) -> int:
         """The position (in :attr:`entities`) of the entity name ``ni`` belongs to."""
