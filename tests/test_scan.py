@@ -249,7 +249,7 @@ def test_types_filter() -> None:
 
 def test_threshold() -> None:
     assert found("The Al-Wattia base.") == [("Al-Wattia", "Al-Watiya Air Base")]
-    assert found("The Al-Wattia base.", threshold=0.95) == [("Al-Wattia", None)]
+    assert found("The Al-Wattia base.", threshold=0.99) == [("Al-Wattia", None)]
 
 
 def test_own_gazetteer() -> None:

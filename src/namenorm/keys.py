@@ -52,7 +52,7 @@ from typing import Any
 
 import jellyfish
 
-__all__ = ["skeletons", "phonetic_key", "VOWELS"]
+__all__ = ["skeletons", "sound_spelling", "phonetic_key", "VOWELS"]
 
 VOWELS = frozenset("aeiouy")
 
@@ -138,6 +138,33 @@ def skeletons(token: str) -> tuple[str, str, str]:
         if trigger in token:
             token = rule.sub(repl, token)
     return _skeleton(token, _READING_1), _skeleton(token, _READING_2), _skeleton(token, _READING_3)
+
+
+_SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"dz"), "j"),  # Japanese in Russian: Нодзима = Nojima
+    (re.compile(r"sy(?=[aou])"), "sh"),  # Сёкити = Shokichi
+    (re.compile(r"ch"), "sh"),  # ch, sh, German tsch: -vich = -witsch
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"ck|q|c(?=[aou])"), "k"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"(?<=.)y"), "i"),
+    (re.compile(r"ou|oo"), "u"),
+    (re.compile(r"ee|ie"), "i"),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+
+
+@lru_cache(maxsize=65536)
+def sound_spelling(token: str) -> str:
+    """A token spelled as it sounds, vowels kept: the skeleton's rewrites, then
+    dz = j, sy(+vowel) = sh, ch = sh, kh = h, q = k, w = v, y = i inside a word,
+    ou = u, ee = i, letters once (Bai = Bay, Nojima = Nodzima, -vich = -witsch)."""
+    for trigger, rule, repl in _PRE_RULES:
+        if trigger in token:
+            token = rule.sub(repl, token)
+    for rule, repl in _SOUND_RULES:
+        token = rule.sub(repl, token)
+    return token
 
 
 @lru_cache(maxsize=65536)

@@ -12,6 +12,9 @@ How a score is made
      confidence that grows with the skeleton's length (two consonants agree
      by chance far more often than five), less ``SPELLING_DOUBT`` times the
      spelling's distance (Sissi and Sochi share consonants, little else);
+   - *sound*: the same on both parts spelled as they sound, vowels kept
+     (:func:`namenorm.keys.sound_spelling`: Bay = Bai, Nodzima = Nojima,
+     -vich = -witsch), times ``SOUND_FACTOR`` (0.97);
    - *initial*: a one-letter part against a part starting with that letter.
 3. Pairs are taken greedily, best first, until one name runs out of parts.
    When names have several pairs, a pair below ``AGREE`` (0.85) is evidence
@@ -46,7 +49,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
-from namenorm.keys import skeletons
+from namenorm.keys import skeletons, sound_spelling
 from namenorm.normalize import _check_str
 from namenorm.parts import ParsedName, Part, parse
 
@@ -63,6 +66,7 @@ EXTRA = 0.07
 MAX_EXTRA = 0.25
 JOINED_FACTOR = 0.95
 INITIALS_ONLY = 0.6
+SOUND_FACTOR = 0.97
 # A match through romanisation is a little less certain than one in the same
 # script: a Latin "Khoms" meets the Russian "Хомс" of Homs, but its own name first.
 CROSS_SCRIPT = 0.98
@@ -84,7 +88,7 @@ class PairScore:
     a: str
     b: str
     score: float
-    method: str  #: "exact", "spelling", "skeleton", "initial"
+    method: str  #: "exact", "spelling", "sound", "skeleton", "initial"
     key: str = ""  #: the skeleton that matched, for "skeleton"
 
 
@@ -135,10 +139,13 @@ def _part_similarity(a: str, b: str) -> tuple[float, str, str]:
     if len(a) == 1 or len(b) == 1:
         return (0.9 if a[0] == b[0] else 0.0), "initial", ""
     spelling = Indel.normalized_similarity(a, b)
+    sound = Indel.normalized_similarity(sound_spelling(a), sound_spelling(b)) * SOUND_FACTOR
     skeleton, key = _best_skeleton(skeletons(a), skeletons(b))
-    skeleton -= SPELLING_DOUBT * (1.0 - spelling)
-    if skeleton > spelling:
+    skeleton -= SPELLING_DOUBT * (1.0 - max(spelling, sound))
+    if skeleton > spelling and skeleton >= sound:
         return skeleton, "skeleton", key
+    if sound > spelling:
+        return sound, "sound", ""
     return spelling, "spelling", ""
 
 
