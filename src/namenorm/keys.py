@@ -30,11 +30,13 @@ rewrites come first: a final ``-ah``/``-eh`` loses its ``h`` (Misratah =
 Misrata), ``j`` after a vowel at the end of a word is ``y`` (Sergej = Sergey),
 French ``ou`` before a vowel is ``w`` (Houari = Hawari), ``x`` is ``ks``.
 
-Three readings resolve letters that point several ways. Reading 1 is Classical,
+Four readings resolve letters that point several ways. Reading 1 is Classical,
 Gulf, Libyan and Russian usage (``g`` as in Gaddafi = Qaddafi, ``th`` = t,
 ``dh`` = d). Reading 3 is German usage for Russian and Arabic names (``ch``
 = kh, ``z`` and ``s`` alike, ``j`` = y: Sacharowa = Zakharova, Jewgeni =
-Yevgeny). Reading 2 is Egyptian, Turkish and Persian usage, where ``g``
+Yevgeny; ``th`` = d as in old spellings, Ghathafi = Gaddafi). Reading 4 is
+Western names written in Arabic script, where ``g`` is ج and ``v`` is ف
+(Bogdanov = Bujdanuf, Giuseppe = Juzibi). Reading 2 is Egyptian, Turkish and Persian usage, where ``g``
 and ``c`` write ``j`` (Gamal = Jamal, Turkish Cemal, Egyptian Gawishoglu for
 Çavuşoğlu), ``th`` is ``s`` and ``dh`` is ``z``. Two tokens are compared in
 every reading and the best one counts, so Kamal matches Gamal (reading 1)
@@ -102,9 +104,13 @@ _READING_1 = _reading({"ch": "S", "th": "T", "dh": "D"}, {"g": "K", "c": "K", "v
                       re.compile(r"c(?=[eiy])"), "S")
 # Reading 2: Egyptian, Turkish, Persian.
 _READING_2 = _reading({"ch": "J", "th": "S", "dh": "Z"}, {"g": "J", "c": "J"}, None, "")
-# Reading 3: German and Dutch: ch = kh, z and s alike, j before a vowel = y (Jewgeni).
-_READING_3 = _reading({"ch": "H", "th": "T", "dh": "D"}, {"g": "K", "c": "K", "z": "S"},
+# Reading 3: German and Dutch: ch = kh, z and s alike, j before a vowel = y (Jewgeni);
+# th = d as old spellings of ذ have it (Ghathafi = Gaddafi).
+_READING_3 = _reading({"ch": "H", "th": "D", "dh": "D"}, {"g": "K", "c": "K", "z": "S"},
                       re.compile(r"j(?=[aeiouy])"), ".")
+# Reading 4: Western names in Arabic script: g written ج, v written ف, s and z alike
+# (Bogdanov = بوجدانوف, Giuseppe = جوزيبي, Dengov = دينجوف).
+_READING_4 = _reading({"ch": "S", "th": "T", "dh": "D"}, {"g": "J", "c": "K", "v": "F", "z": "S"}, None, "")
 _REPEAT = re.compile(r"([A-Z0-9])\1+")
 
 
@@ -122,14 +128,14 @@ def _skeleton(token: str, reading: _Reading) -> str:
 
 
 @lru_cache(maxsize=65536)
-def skeletons(token: str) -> tuple[str, str, str]:
+def skeletons(token: str) -> tuple[str, str, str, str]:
     """The transliteration skeleton of a folded token, in each reading.
 
     Args:
         token: one folded token (lower-case ASCII letters and digits).
 
     Returns:
-        ``(reading_1, reading_2, reading_3)``; equal for most tokens.
+        ``(reading_1, reading_2, reading_3, reading_4)``; equal for most tokens.
 
     >>> skeletons("gawishoglu") == skeletons("cavusoglu")
     True
@@ -137,7 +143,12 @@ def skeletons(token: str) -> tuple[str, str, str]:
     for trigger, rule, repl in _PRE_RULES:
         if trigger in token:
             token = rule.sub(repl, token)
-    return _skeleton(token, _READING_1), _skeleton(token, _READING_2), _skeleton(token, _READING_3)
+    return (
+        _skeleton(token, _READING_1),
+        _skeleton(token, _READING_2),
+        _skeleton(token, _READING_3),
+        _skeleton(token, _READING_4),
+    )
 
 
 _SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = (

@@ -43,6 +43,8 @@ _LATIN_SPECIAL = {
     "ß": "ss",  # U+00DF LATIN SMALL LETTER SHARP S
     "ẞ": "ss",  # U+1E9E LATIN CAPITAL LETTER SHARP S
     "ı": "i",  # U+0131 LATIN SMALL LETTER DOTLESS I (Turkish)
+    "ğ": "gh",  # U+011F LATIN SMALL LETTER G WITH BREVE: Turkish soft g, Arabic غ (Erdoğan = أردوغان)
+    "Ğ": "gh",
     "ł": "l",  # U+0142 LATIN SMALL LETTER L WITH STROKE
     "Ł": "l",
     "ø": "o",  # U+00F8 LATIN SMALL LETTER O WITH STROKE

@@ -9,6 +9,8 @@ What happens to the tokens of a folded name:
 - Particles (``al el ar as ash ad an at az ud ul`` and ``bin ibn ben bint
   ould``, ``de da di van von``...) are optional too. A part after ``bin`` or
   ``ibn`` is marked as a patronymic.
+- Turkish ``-oğlu`` written as a word of its own (as Arabic script writes
+  it: جاويش أوغلو) is joined to the part before it.
 - ``abd``/``abdel``/``abdul``/``abu``/``abou`` are joined to the next part, with
   an article between them if there is one: "Abd al-Hamid", "Abdul Hamid" and
   "Abdelhamid" all give one part.
@@ -40,6 +42,7 @@ _NASAB = frozenset("bin ibn ben bint ould walad ibnu".split())
 _OTHER_PARTICLES = frozenset(
     "de da di del della der den van von le la du des dos do of the y e and und et".split()
 )
+_PATRONYMIC_SUFFIXES = frozenset("oglu oghlu ughlu uglu ogly ogli oglou".split())
 _JOINERS = frozenset("abd abdel abdul abdal abdol abdu abdoul abdur abdar abu abou abo".split())
 TITLES = frozenset(
     """
@@ -78,7 +81,7 @@ class Part:
     """One token of a name, with what matching needs of it."""
 
     text: str  #: folded ASCII text
-    keys: tuple[str, str, str]  #: transliteration skeletons, one per reading
+    keys: tuple[str, str, str, str]  #: transliteration skeletons, one per reading
     optional: bool = False  #: title or particle: free to be missing
     role: str = ""  #: "" or "patronymic"
     weight: float = 1.0
@@ -92,7 +95,7 @@ class ParsedName:
     parts: tuple[Part, ...]
     core: tuple[Part, ...] = field(default=())
     joined: str = ""  #: every non-title part, concatenated
-    joined_keys: tuple[str, str, str] = ("", "", "")
+    joined_keys: tuple[str, str, str, str] = ("", "", "", "")
     #: written in a script namenorm has no romaniser of its own for (CJK, Indic, ...):
     #: Unidecode's reading is too rough to compare across scripts.
     rough: bool = False
@@ -127,6 +130,12 @@ def parse_folded(folded: str, strip_titles: bool = True) -> ParsedName:
     while i < len(rest):
         tok = rest[i]
         nxt = rest[i + 1] if i + 1 < len(rest) else None
+        if nxt in _PATRONYMIC_SUFFIXES:
+            # Turkish -oğlu written apart, as Arabic script does: جاويش أوغلو = Çavuşoğlu.
+            parts.append(_make_part(tok + nxt, role=role))
+            role = ""
+            i += 2
+            continue
         if tok in _JOINERS and nxt is not None:
             # abd + (al) + next, abu + (al) + next: one name part.
             j = i + 1
@@ -159,7 +168,7 @@ def parse_folded(folded: str, strip_titles: bool = True) -> ParsedName:
     core = tuple(p for p in parts if not p.optional)[:MAX_TOKENS]
     non_title = [p.text for p in parts[len(titles) :]]
     joined = "".join(non_title)
-    return ParsedName(folded, tuple(parts), core, joined, skeletons(joined) if joined else ("", "", ""))
+    return ParsedName(folded, tuple(parts), core, joined, skeletons(joined) if joined else ("", "", "", ""))
 
 
 @lru_cache(maxsize=65536)
