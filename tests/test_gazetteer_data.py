@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, load_table
 
 import namenorm
 from namenorm import ENTITY_TYPES, Gazetteer
+from namenorm.index import Index
 from namenorm.normalize import fold, script_of
+from namenorm.resolve import default_resolver
 
 ENTITIES = list(Gazetteer.default())
 
@@ -25,6 +28,15 @@ def test_compiled_file_is_fresh() -> None:
     built = build_gazetteer.render(build_gazetteer.collect())
     current = (ROOT / "src" / "namenorm" / "data" / "gazetteer.jsonl").read_text(encoding="utf-8")
     assert built == current, "stale: run python tools/build_gazetteer.py"
+
+
+def test_shipped_index_is_fresh(tmp_path: Path) -> None:
+    """The index shipped beside the gazetteer is what building it now gives, byte for byte."""
+    fresh = tmp_path / "fresh.nnidx"
+    Index(Gazetteer.default()).save(fresh)
+    shipped = ROOT / "src" / "namenorm" / "data" / "gazetteer.nnidx"
+    assert fresh.read_bytes() == shipped.read_bytes(), "stale: run python tools/build_gazetteer.py"
+    assert isinstance(default_resolver().index, Index)
 
 
 def test_ids_types_names_sources() -> None:

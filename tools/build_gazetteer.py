@@ -1,6 +1,6 @@
 """Compile the reviewed gazetteer source (gazetteer/*.toml) into the package data.
 
-    python tools/build_gazetteer.py          # writes src/namenorm/data/gazetteer.jsonl
+    python tools/build_gazetteer.py          # writes src/namenorm/data/gazetteer.jsonl and .nnidx
     python tools/build_gazetteer.py --check  # exit 1 if the compiled file is stale
 
 Generated files (gazetteer/generated/*.toml) are read first; hand-curated files
@@ -25,6 +25,7 @@ import tomllib
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "gazetteer"
 TARGET = ROOT / "src" / "namenorm" / "data" / "gazetteer.jsonl"
+INDEX = ROOT / "src" / "namenorm" / "data" / "gazetteer.nnidx"
 
 TYPES = ("person", "place", "org")
 ID_RE = re.compile(r"^(Q[1-9][0-9]*|nn:[a-z0-9][a-z0-9-]*|gn:[1-9][0-9]*)$")
@@ -175,13 +176,33 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.check:
         current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET.relative_to(ROOT)} is stale: run python tools/build_gazetteer.py", file=sys.stderr)
+        fresh = INDEX.with_name(INDEX.name + ".check")
+        write_index(fresh)
+        same_index = INDEX.exists() and fresh.read_bytes() == INDEX.read_bytes()
+        fresh.unlink()
+        if current != text or not same_index:
+            stale = TARGET.relative_to(ROOT)
+            print(f"{stale} or its index is stale: run python tools/build_gazetteer.py", file=sys.stderr)
             return 1
         return 0
     TARGET.write_text(text, encoding="utf-8")
     print(f"wrote {TARGET.relative_to(ROOT)}: {text.count(chr(10))} entities", file=sys.stderr)
+    write_index()
+    print(f"wrote {INDEX.relative_to(ROOT)}", file=sys.stderr)
     return 0
+
+
+def write_index(path: Path | None = None) -> None:
+    """Build the built-in gazetteer's index and save it beside it (the package loads it at start)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    try:
+        from namenorm.gazetteer import Gazetteer, _read_jsonl
+        from namenorm.index import Index
+    finally:
+        sys.path.pop(0)
+    with open(TARGET, encoding="utf-8") as fh:
+        g = Gazetteer(_read_jsonl(TARGET, False, [], stream=fh), source="built-in")
+    Index(g).save(path or INDEX)
 
 
 if __name__ == "__main__":

@@ -403,10 +403,16 @@ class Index:
         """
         p = Path(path)
         with open(p, "rb") as fh:
-            header = _read_header(fh, p)
-            if header.get("gazetteer") != gazetteer.checksum:
-                raise IndexFileError(f"{p}: built from another gazetteer (checksum differs): rebuild it")
-            data = _read_sections(fh, p, header)
+            return cls.read(fh, gazetteer, p)
+
+    @classmethod
+    def read(cls, fh: IO[bytes], gazetteer: Gazetteer, label: Path | str = "<index>") -> Index:
+        """Read a saved index for ``gazetteer`` from an open binary file (see :meth:`load`)."""
+        p = Path(label)
+        header = _read_header(fh, p)
+        if header.get("gazetteer") != gazetteer.checksum:
+            raise IndexFileError(f"{p}: built from another gazetteer (checksum differs): rebuild it")
+        data = _read_sections(fh, p, header)
         self = cls.__new__(cls)
         self.gazetteer = gazetteer
         self.entities = list(gazetteer)

@@ -8,6 +8,7 @@ import threading
 import warnings
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -324,9 +325,18 @@ def default_resolver() -> Resolver:
         with _lock:
             if _default is None:
                 r = Resolver(Gazetteer.default())
-                _ = r.index
+                r._index = _builtin_index(r.gazetteer)
                 _default = r
     return _default
+
+
+def _builtin_index(gazetteer: Gazetteer) -> Index:
+    """The built-in gazetteer's index, shipped beside it; built here if it is stale."""
+    try:
+        with files("namenorm.data").joinpath("gazetteer.nnidx").open("rb") as fh:
+            return Index.read(fh, gazetteer, "built-in index")
+    except (OSError, IndexFileError):
+        return Index(gazetteer)  # a development tree whose index was not rebuilt
 
 
 def _reset_default() -> None:
