@@ -67,6 +67,7 @@ _PRE_RULES: tuple[tuple[str, re.Pattern[str], Any], ...] = (
     ("dg", re.compile(r"dg(?=[eiy])"), "j"),  # Rodgers, Bridget: English dg before e/i
     ("", re.compile(r"^(?:wr|kn)"), lambda m: m.group()[1]),  # silent w, k: Wray, Knight
     ("ph", re.compile(r"ph"), "f"),
+    ("dsch", re.compile(r"dsch"), "j"),  # German dsch = j: Sarradsch, Dschihad
     ("sch", re.compile(r"t?sch"), "sh"),  # Schoigu, Tschad
     ("t", re.compile(r"tch|tsj"), "ch"),  # English tch, Dutch tsj (Petrovitsj)
     ("t", re.compile(r"t[sz]"), "z"),  # Russian ц = German z: Shults = Schulz, Kholts = Holz

@@ -55,6 +55,7 @@ TITLES = frozenset(
     spokesman spokeswoman spokesperson envoy ambassador special representative
     deputy head leader chief pm mp senator governor mayor haj hajj hajji haji
     mullah imam ayatollah pope former late ex self proclaimed strongman warlord
+    chancellor premier dictator
     """.split()
 )
 DESIGNATORS = frozenset(

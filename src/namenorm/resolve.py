@@ -211,7 +211,13 @@ class Resolver:
                 consider(ni, self.score_name(query, ni))
         ranked = sorted(
             best.items(),
-            key=lambda kv: (-(kv[1][0] + _TIE * _prior(index.entities[kv[0]])), kv[0]),
+            # Near-ties: population, then how many names the gazetteer knows
+            # an entity by (the more prominent), then gazetteer order.
+            key=lambda kv: (
+                -(kv[1][0] + _TIE * _prior(index.entities[kv[0]])),
+                -len(index.entities[kv[0]].names),
+                kv[0],
+            ),
         )
         out: list[Match] = []
         for pos, (ei, (score, ni, comp)) in enumerate(ranked[:limit]):

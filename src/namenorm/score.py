@@ -24,8 +24,9 @@ How a score is made
    ("N. N.") scores at most ``INITIALS_ONLY``.
 4. The weighted mean of the pairs (short parts weigh less) is multiplied by
    ``1 - EXTRA`` for each part of the longer name left unpaired, down to
-   ``1 - MAX_EXTRA``: "Lavrov" is "Sergey Viktorovich Lavrov", with less
-   certainty than "Sergey Lavrov" is.
+   ``1 - MAX_EXTRA``, or by ``1 - EXTRA_FRONT`` a part when the unpaired ones
+   all come before the paired ones (a surname alone): "Lavrov" is "Sergey
+   Viktorovich Lavrov", with less certainty than "Sergey Lavrov" is.
 5. When the names have different numbers of parts, the concatenated names
    are compared as well ("SergeiLavrov", "Abdulhamid"), and the better
    result stands.
@@ -63,6 +64,7 @@ DEFAULT_THRESHOLD = 0.80
 AGREE = 0.85
 CONFLICT = 1.5
 EXTRA = 0.07
+EXTRA_FRONT = 0.04
 MAX_EXTRA = 0.25
 JOINED_FACTOR = 0.95
 INITIALS_ONLY = 0.6
@@ -202,7 +204,10 @@ def _align(ca: tuple[Part, ...], cb: tuple[Part, ...], sim: _Similarity = _part_
             break
     longer, used = (ca, used_a) if na > nb else (cb, used_b)
     extra = tuple(p.text for k, p in enumerate(longer) if k not in used)
-    penalty = min(MAX_EXTRA, EXTRA * len(extra))
+    # Parts missing only in front of the matched ones are given names left out
+    # ("Lavrov" for "Sergey Viktorovich Lavrov"): the usual way to name someone.
+    front_only = bool(extra) and max(k for k in range(len(longer)) if k not in used) < min(used)
+    penalty = min(MAX_EXTRA, (EXTRA_FRONT if front_only else EXTRA) * len(extra))
     base = num / den if den else 0.0
     score = max(0.0, min(1.0, base * (1.0 - penalty)))
     if initials:
