@@ -127,8 +127,15 @@ class Comparison:
 def _best_skeleton(ka: tuple[str, ...], kb: tuple[str, ...]) -> tuple[float, str]:
     """The best skeleton similarity over the readings, weighed by its length."""
     best, key = -1.0, ""
+    done: set[tuple[str, str]] = set()  # readings often agree: score each pair once
     for x, y in zip(ka, kb):
-        sim = Indel.normalized_similarity(x, y) * _SKELETON_CONFIDENCE[min(len(x), len(y), 5)]
+        if (x, y) in done:
+            continue
+        done.add((x, y))
+        if x == y:
+            sim = _SKELETON_CONFIDENCE[min(len(x), 5)] if x else 0.0
+        else:
+            sim = Indel.normalized_similarity(x, y) * _SKELETON_CONFIDENCE[min(len(x), len(y), 5)]
         if sim > best:
             best, key = sim, x if x == y else f"{x}/{y}"
     return best, key
