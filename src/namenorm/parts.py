@@ -55,7 +55,8 @@ TITLES = frozenset(
     spokesman spokeswoman spokesperson envoy ambassador special representative
     deputy head leader chief pm mp senator governor mayor haj hajj hajji haji
     mullah imam ayatollah pope former late ex self proclaimed strongman warlord
-    chancellor premier dictator
+    chancellor premier dictator prasident presidente presidente monsieur madame
+    herr frau senor senora signor signora dottore docteur
     """.split()
 )
 DESIGNATORS = frozenset(
