@@ -63,7 +63,8 @@ class Match:
         }
 
 
-def _check_types(types: str | Collection[str] | None) -> frozenset[str] | None:
+def check_types(types: str | Collection[str] | None) -> frozenset[str] | None:
+    """The ``types=`` argument as a set (``None`` for all), or ValueError for an unknown type."""
     if types is None:
         return None
     wanted = frozenset([types] if isinstance(types, str) else types)
@@ -176,7 +177,7 @@ class Resolver:
             ValueError: for an unknown type.
         """
         _check_str(name)
-        wanted = _check_types(types)
+        wanted = check_types(types)
         want_country = country.upper() if country else None
         folded = fold(name)
         if not folded:

@@ -104,7 +104,7 @@ from rapidfuzz.distance import Indel
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer, GazetteerError
 from namenorm.normalize import fold
 from namenorm.parts import TITLES, ParsedName, parse
-from namenorm.resolve import Match, Resolver, default_resolver
+from namenorm.resolve import Match, Resolver, check_types, default_resolver
 from namenorm.score import DEFAULT_THRESHOLD, Comparison, explain_compare
 
 __all__ = ["Mention", "scan", "run_scan_cli", "CASELESS_THRESHOLD"]
@@ -958,16 +958,6 @@ def _scanner_for(resolver: Resolver) -> _Scanner:
     return sc
 
 
-def _check_types(types: str | Collection[str] | None) -> frozenset[str] | None:
-    if types is None:
-        return None
-    wanted = frozenset([types] if isinstance(types, str) else types)
-    bad = wanted - set(ENTITY_TYPES)
-    if bad:
-        raise ValueError(f"unknown type(s) {', '.join(sorted(bad))}: use {', '.join(ENTITY_TYPES)}")
-    return wanted
-
-
 def _sentence_initial(text: str, pos: int) -> bool:
     """Whether a word at ``pos`` opens a sentence, a line or the text."""
     i = pos - 1
@@ -1011,7 +1001,7 @@ def scan(
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
-    wanted = _check_types(types)
+    wanted = check_types(types)
     res = resolver if resolver is not None else default_resolver()
     cut = float(res.threshold if threshold is None else threshold)
     sc = _scanner_for(res)
