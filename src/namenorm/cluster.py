@@ -70,7 +70,7 @@ from weakref import WeakKeyDictionary
 
 from namenorm.gazetteer import Entity, Gazetteer, GazetteerError
 from namenorm.index import name_keys
-from namenorm.parts import TITLES, ParsedName, parse
+from namenorm.parts import TITLES, ParsedName, joined_keys, parse
 from namenorm.resolve import Resolver, default_resolver
 from namenorm.score import compare_parsed
 
@@ -271,7 +271,7 @@ def _signatures(p: ParsedName, lone: bool) -> set[str]:
     of each part), or its joined skeleton; for a lone part (``lone``), the
     skeleton of any one part.
     """
-    out = {"j:" + k for k in p.joined_keys}
+    out = {"j:" + k for k in joined_keys(p)}
     if lone:
         out.update("1:" + k for part in p.core for k in part.keys)
         return out

@@ -39,7 +39,7 @@ from typing import IO, Any, overload
 
 from namenorm._config import MAX_CANDIDATES, NAMES_PER_CANDIDATE
 from namenorm.gazetteer import Entity, Gazetteer
-from namenorm.keys import phonetic_key, skeletons
+from namenorm.keys import first_skeleton, phonetic_key, skeletons
 from namenorm.normalize import fold
 from namenorm.parts import ParsedName, main_script, parse_folded
 
@@ -108,7 +108,7 @@ def _keys(p: ParsedName) -> tuple[set[str], set[str]]:
             close |= c
             loose |= lo
     if len(p.core) > 1 or (p.core and p.joined != p.core[0].text):
-        close.add("j:" + p.joined_keys[0])
+        close.add("j:" + first_skeleton(p.joined))
     return close, loose - close
 
 
@@ -134,7 +134,7 @@ def _name_hashes(p: ParsedName) -> set[int]:
         if len(part.text) > 1:
             out.update(_part_hashes(part.text))
     if len(p.core) > 1 or (p.core and p.joined != p.core[0].text):
-        out.add(_hash("j:" + p.joined_keys[0]))
+        out.add(_hash("j:" + first_skeleton(p.joined)))
     return out
 
 

@@ -54,7 +54,7 @@ from typing import Any
 
 import jellyfish
 
-__all__ = ["skeletons", "sound_spelling", "phonetic_key", "VOWELS"]
+__all__ = ["skeletons", "first_skeleton", "sound_spelling", "phonetic_key", "VOWELS"]
 
 VOWELS = frozenset("aeiouy")
 
@@ -177,6 +177,14 @@ def sound_spelling(token: str) -> str:
     for rule, repl in _SOUND_RULES:
         token = rule.sub(repl, token)
     return token
+
+
+def first_skeleton(token: str) -> str:
+    """The reading-1 skeleton alone (what the index keys a name written together by)."""
+    for trigger, rule, repl in _PRE_RULES:
+        if trigger in token:
+            token = rule.sub(repl, token)
+    return _skeleton(token, _READING_1)
 
 
 @lru_cache(maxsize=65536)

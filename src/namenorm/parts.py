@@ -97,7 +97,6 @@ class ParsedName:
     parts: tuple[Part, ...]
     core: tuple[Part, ...] = field(default=())
     joined: str = ""  #: every non-title part, concatenated
-    joined_keys: tuple[str, str, str, str] = ("", "", "", "")
     #: written in a script namenorm has no romaniser of its own for (CJK, Indic, ...):
     #: Unidecode's reading is too rough to compare across scripts.
     rough: bool = False
@@ -170,7 +169,12 @@ def parse_folded(folded: str, strip_titles: bool = True) -> ParsedName:
     core = tuple(p for p in parts if not p.optional)[:MAX_TOKENS]
     non_title = [p.text for p in parts[len(titles) :]]
     joined = "".join(non_title)
-    return ParsedName(folded, tuple(parts), core, joined, skeletons(joined) if joined else ("", "", "", ""))
+    return ParsedName(folded, tuple(parts), core, joined)
+
+
+def joined_keys(p: ParsedName) -> tuple[str, str, str, str]:
+    """The skeletons of a name written together (worked out when first needed)."""
+    return skeletons(p.joined) if p.joined else ("", "", "", "")
 
 
 @lru_cache(maxsize=65536)

@@ -52,7 +52,7 @@ from rapidfuzz.distance import Indel
 
 from namenorm.keys import skeletons, sound_spelling
 from namenorm.normalize import _check_str
-from namenorm.parts import ParsedName, Part, parse
+from namenorm.parts import ParsedName, Part, joined_keys, parse
 
 __all__ = ["compare", "Comparison", "PairScore", "DEFAULT_THRESHOLD"]
 
@@ -229,7 +229,7 @@ def _joined(pa: ParsedName, pb: ParsedName, to_beat: float, skeletons: bool = Tr
     best_skeleton = _SKELETON_CONFIDENCE[-1] - SPELLING_DOUBT * (1.0 - spelling) if skeletons else 0.0
     if max(spelling, best_skeleton) * JOINED_FACTOR <= to_beat:
         return None
-    skeleton, key = _best_skeleton(pa.joined_keys, pb.joined_keys)
+    skeleton, key = _best_skeleton(joined_keys(pa), joined_keys(pb))
     skeleton -= SPELLING_DOUBT * (1.0 - spelling)
     if skeleton > spelling:
         ps = PairScore(a, b, skeleton, "skeleton", key)
