@@ -20,3 +20,5 @@ MAX_TOKENS = _env_int("NAMENORM_MAX_TOKENS", 12)
 MAX_CANDIDATES = _env_int("NAMENORM_MAX_CANDIDATES", 5)
 #: How many names of each candidate entity get a full score.
 NAMES_PER_CANDIDATE = _env_int("NAMENORM_NAMES_PER_CANDIDATE", 4)
+#: How many best matches each Resolver keeps for names it has seen.
+RESULT_CACHE = _env_int("NAMENORM_RESULT_CACHE", 8192)

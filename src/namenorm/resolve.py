@@ -8,11 +8,12 @@ import threading
 import warnings
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from namenorm._config import MAX_CANDIDATES
+from namenorm._config import MAX_CANDIDATES, RESULT_CACHE
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer
 from namenorm.index import Index, IndexFileError
 from namenorm.normalize import _check_str, fold
@@ -101,15 +102,19 @@ class Resolver:
         self.index_path = Path(index_path) if index_path is not None else None
         self._index: Index | None = None
         self._lock = threading.Lock()
+        # Names repeat in real text: the best match of each is kept a while.
+        self._best = lru_cache(maxsize=RESULT_CACHE)(self._best_uncached)
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_lock"]  # a lock cannot cross to a worker process
+        del state["_lock"]  # a lock and a cache cannot cross to a worker process
+        del state["_best"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+        self._best = lru_cache(maxsize=RESULT_CACHE)(self._best_uncached)
 
     @property
     def index(self) -> Index:
@@ -264,11 +269,14 @@ class Resolver:
         Returns:
             The best Match, or ``None``.
         """
+        _check_str(name)
         cut = self.threshold if threshold is None else threshold
+        best = self._best(name, check_types(types), country.upper() if country else None)
+        return best if best is not None and best.score >= cut else None
+
+    def _best_uncached(self, name: str, types: frozenset[str] | None, country: str | None) -> Match | None:
         found = self.candidates(name, limit=1, types=types, country=country)
-        if found and found[0].score >= cut:
-            return found[0]
-        return None
+        return found[0] if found else None
 
     def resolve_many(
         self,
