@@ -128,7 +128,7 @@ def _skeleton(token: str, reading: _Reading) -> str:
     return _REPEAT.sub(r"\1", s).replace(_VOWEL_MARK, "")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def skeletons(token: str) -> tuple[str, str, str, str]:
     """The transliteration skeleton of a folded token, in each reading.
 
