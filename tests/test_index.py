@@ -136,3 +136,15 @@ def test_resolve_many_in_order_with_processes() -> None:
     two = [m.entity.id if m else None for m in namenorm.resolve_many(names, processes=2)]
     assert one == two
     assert one[:5] == [one[0], None, one[2], one[3], one[4]] and one[1] is None
+
+
+def test_a_resolver_crosses_to_a_spawned_process() -> None:
+    """Pickled (as spawn start methods do), a resolver keeps its index and answers alike."""
+    import pickle
+
+    r = Resolver()
+    before = r.resolve("Gawishoglu")
+    copy = pickle.loads(pickle.dumps(r))
+    after = copy.resolve("Gawishoglu")
+    assert before is not None and after is not None
+    assert (before.entity.id, before.score) == (after.entity.id, after.score)
