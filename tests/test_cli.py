@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +91,31 @@ def test_subprocess_from_another_directory(tmp_path: Path) -> None:
     assert json.loads(proc.stdout)["name"] == "Khalifa Haftar"
     proc = subprocess.run([sys.executable, "-m", "namenorm", "--bogus"], capture_output=True, cwd=tmp_path, timeout=120)
     assert proc.returncode == 2 and b"Traceback" not in proc.stderr
+
+
+def test_environment_names_a_gazetteer_and_its_index(tmp_path: Path) -> None:
+    g = tmp_path / "towns.csv"
+    g.write_text("id,type,name,country,population\nx1,place,Tarhuna,LY,40000\nx2,place,Tarhunah Spring,LY,10\n",
+                 encoding="utf-8")
+    index = tmp_path / "towns.nnidx"
+    env = {**os.environ, "NAMENORM_GAZETTEER": str(g), "NAMENORM_INDEX": str(index)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "namenorm", "-v", "Tarhouna"], capture_output=True, text=True, env=env,
+        cwd=tmp_path, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split("\t")[:3] == ["Tarhouna", "Tarhuna", "x1"]
+    assert index.exists()  # built and saved for the next run
+    proc = subprocess.run(
+        [sys.executable, "-m", "namenorm", "Gawishoglu"], capture_output=True, text=True, env=env, cwd=tmp_path,
+        timeout=120,
+    )
+    assert proc.returncode == 1  # the built-in gazetteer is not consulted
+
+
+def test_index_option(tmp_path: Path) -> None:
+    g = tmp_path / "g.csv"
+    g.write_text("id,type,name\nx1,place,Tarhuna\n", encoding="utf-8")
+    index = tmp_path / "g.nnidx"
+    assert run(["-g", str(g), "--index", str(index), "Tarhouna"])[:2] == (0, "Tarhuna\n")
+    assert index.exists()

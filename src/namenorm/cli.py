@@ -47,7 +47,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _common(ap: argparse.ArgumentParser) -> None:
-    ap.add_argument("-g", "--gazetteer", metavar="PATH", help="a CSV/TSV/JSONL gazetteer instead of the built-in one")
+    ap.add_argument(
+        "-g", "--gazetteer", metavar="PATH",
+        help="a CSV/TSV/JSONL gazetteer instead of the built-in one (default: $NAMENORM_GAZETTEER if set)",
+    )
+    ap.add_argument(
+        "--index", metavar="PATH",
+        help="the gazetteer's saved index: loaded, or built and saved there (default: $NAMENORM_INDEX)",
+    )
     ap.add_argument("--skip-bad", action="store_true", help="load a gazetteer's good rows, report the bad ones")
     ap.add_argument(
         "-t", "--type", action="append", choices=ENTITY_TYPES, dest="types", help="only this type (repeatable)"
@@ -90,10 +97,14 @@ def _resolver(args: argparse.Namespace, threshold: float | None = None) -> Resol
         g = Gazetteer.load(args.gazetteer, skip_bad=args.skip_bad)
         for err in g.errors:
             print(f"namenorm: skipped: {err}", file=sys.stderr)
-        return Resolver(g, threshold=threshold if threshold is not None else DEFAULT_THRESHOLD)
+        return Resolver(
+            g, threshold=threshold if threshold is not None else DEFAULT_THRESHOLD, index_path=args.index or None
+        )
     r = default_resolver()
     if threshold is not None and threshold != r.threshold:
-        return Resolver(r.gazetteer, threshold=threshold)
+        other = Resolver(r.gazetteer, threshold=threshold, index_path=r.index_path)
+        other._index = r.index  # same gazetteer, same index
+        return other
     return r
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import threading
 import warnings
 from collections.abc import Collection, Iterable, Iterator
@@ -334,14 +335,23 @@ _default: Resolver | None = None
 
 
 def default_resolver() -> Resolver:
-    """The resolver on the built-in gazetteer (built once, thread-safely)."""
+    """The resolver behind :func:`resolve` and the command line (made once, thread-safely).
+
+    The built-in gazetteer, unless the environment names another:
+    ``NAMENORM_GAZETTEER`` (a CSV/TSV/JSON Lines file) and, optionally,
+    ``NAMENORM_INDEX`` (its saved index: loaded, or built and saved there).
+    """
     global _default
     if _default is None:
         with _lock:
             if _default is None:
-                r = Resolver(Gazetteer.default())
-                r._index = _builtin_index(r.gazetteer)
-                _default = r
+                path = os.environ.get("NAMENORM_GAZETTEER")
+                if path:
+                    _default = Resolver(Gazetteer.load(path), index_path=os.environ.get("NAMENORM_INDEX") or None)
+                else:
+                    r = Resolver(Gazetteer.default())
+                    r._index = _builtin_index(r.gazetteer)
+                    _default = r
     return _default
 
 
