@@ -31,7 +31,7 @@ import sys
 import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -501,10 +501,3 @@ def _read_sections(fh: IO[bytes], p: Path, header: dict[str, Any]) -> dict[str, 
     if fh.read(1):
         raise IndexFileError(f"{p}: trailing bytes after the index")
     return data
-
-
-def iter_names(index: Index) -> Iterator[tuple[int, str, ParsedName]]:
-    """(entity position, name, parsed name) for every indexed name."""
-    for ni in range(len(index)):
-        ei, name = index.names[ni]
-        yield ei, name, index.parsed_name(ni)
