@@ -25,7 +25,7 @@ How a score is made
 4. The weighted mean of the pairs (short parts weigh less) is multiplied by
    ``1 - EXTRA`` for each part of the longer name left unpaired, down to
    ``1 - MAX_EXTRA``, or by ``1 - EXTRA_FRONT`` a part when the unpaired ones
-   all come before the paired ones (a surname alone): "Lavrov" is "Sergey
+   all come before the paired ones (given names left out): "Lavrov" is "Sergey
    Viktorovich Lavrov", with less certainty than "Sergey Lavrov" is.
 5. When the names have different numbers of parts, the concatenated names
    are compared as well ("SergeiLavrov", "Abdulhamid"), and the better
