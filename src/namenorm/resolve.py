@@ -216,16 +216,17 @@ class Resolver:
             filtered = allowed if wanted is not None or want_country else None
             for ni in index.candidates(query, limit=MAX_CANDIDATES, allow=filtered):
                 consider(ni, self.score_name(query, ni))
-        ranked = sorted(
-            best.items(),
-            # Near-ties: population, then how many names the gazetteer knows
-            # an entity by (the more prominent), then gazetteer order.
-            key=lambda kv: (
-                -(kv[1][0] + _TIE * _prior(index.entities[kv[0]])),
-                -len(index.entities[kv[0]].names),
-                kv[0],
-            ),
-        )
+        # By score; equal scores by how many names the gazetteer knows an entity
+        # by (the more prominent), then gazetteer order.
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -len(index.entities[kv[0]].names), kv[0]))
+        if len(ranked) > 1 and index.entities[ranked[0][0]].type == "place":
+            # Places within _TIE of the best: population decides ("Tripoli").
+            top = ranked[0][1][0]
+            near = [kv for kv in ranked if top - kv[1][0] < _TIE and index.entities[kv[0]].type == "place"]
+            if len(near) > 1:
+                near.sort(key=lambda kv: (-(kv[1][0] + _TIE * _prior(index.entities[kv[0]])), kv[0]))
+                chosen = {ei for ei, _ in near}
+                ranked = near + [kv for kv in ranked if kv[0] not in chosen]
         out: list[Match] = []
         for pos, (ei, (score, ni, comp)) in enumerate(ranked[:limit]):
             if score < score_cutoff:
