@@ -96,3 +96,30 @@ def test_reference_name_only_gazetteer(tmp_path: Path) -> None:
     for query, expected in cases:
         m = r.resolve(query)
         assert m is not None and m.entity.name == expected, (query, r.candidates(query, limit=3))
+
+
+def _reference_only(tmp_path: Path) -> Resolver:
+    rows = ["id,type,name,country,population"]
+    for e in Gazetteer.default():
+        if not e.id.startswith("gn:"):
+            rows.append(f'{e.id},{e.type},"{e.name}",{e.country},{e.population}')
+    p = tmp_path / "ref.csv"
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return Resolver(Gazetteer.load(p))
+
+
+def test_acronyms_in_capitals_name_bodies_not_people(tmp_path: Path) -> None:
+    r = _reference_only(tmp_path)
+    for acronym, expected in [("GNA", "Government of National Accord"), ("LNA", "Libyan National Army"),
+                              ("NOC", "National Oil Corporation"), ("AFP", "Agence France-Presse")]:
+        m = r.resolve(acronym)
+        assert m is not None and m.entity.name == expected and "acronym" in m.why, (acronym, m)
+    m = r.resolve("gna")  # not in capitals: a word, not an acronym
+    assert m is None or m.entity.name != "Government of National Accord"
+
+
+def test_population_only_breaks_ties_between_places(tmp_path: Path) -> None:
+    """A populous country's prior never outranks a better-scoring person."""
+    r = _reference_only(tmp_path)
+    m = r.resolve("Serraj")
+    assert m is not None and m.entity.name == "Fayez al-Sarraj"

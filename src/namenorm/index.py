@@ -41,7 +41,7 @@ from namenorm._config import MAX_CANDIDATES, NAMES_PER_CANDIDATE
 from namenorm.gazetteer import Entity, Gazetteer
 from namenorm.keys import first_skeleton, phonetic_key, skeletons
 from namenorm.normalize import fold
-from namenorm.parts import ParsedName, main_script, parse_folded
+from namenorm.parts import ParsedName, initials, main_script, parse_folded
 
 __all__ = ["Index", "IndexFileError", "name_keys"]
 
@@ -94,6 +94,8 @@ def _keys(p: ParsedName) -> tuple[set[str], set[str]]:
     """(close keys, loose keys) of a parsed name. A name in a script without a
     romaniser of its own (rough) has only its parts' folds and skeletons and its joined fold."""
     close: set[str] = {"g:" + p.joined} if p.joined else set()
+    if p.acronym and p.core:
+        close.add("i:" + p.core[0].text)
     loose: set[str] = set()
     if p.rough:
         # Candidates by fold and skeleton; the score then goes by spelling alone.
@@ -124,6 +126,9 @@ def _name_hashes(p: ParsedName) -> set[int]:
     out = {_hash("x:" + p.folded)}
     if p.joined:
         out.add(_hash("g:" + p.joined))
+    acronym = initials(p)
+    if acronym:
+        out.add(_hash("i:" + acronym))
     if p.rough:
         for part in p.core:
             if len(part.text) > 1:
@@ -272,6 +277,10 @@ class Index:
                 self._parsed_cache.clear()
             self._parsed_cache[ni] = pn
         return pn
+
+    def acronym(self, letters: str) -> list[int]:
+        """Positions of the names whose initials are ``letters`` (maybe a few more: hashed)."""
+        return [ni for ni in self._posting("i:" + letters) if initials(self.parsed_name(ni)) == letters]
 
     def exact(self, folded: str) -> list[int]:
         """Positions of the names whose fold is exactly ``folded``."""

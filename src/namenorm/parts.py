@@ -26,6 +26,7 @@ Each part carries its fold, its transliteration skeletons
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -42,6 +43,7 @@ _NASAB = frozenset("bin ibn ben bint ould walad ibnu".split())
 _OTHER_PARTICLES = frozenset(
     "de da di del della der den van von le la du des dos do of the y e and und et".split()
 )
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
 _PATRONYMIC_SUFFIXES = frozenset("oglu oghlu ughlu uglu ogly ogli oglou".split())
 _JOINERS = frozenset("abd abdel abdul abdal abdol abdu abdoul abdur abdar abu abou abo".split())
 TITLES = frozenset(
@@ -59,6 +61,7 @@ TITLES = frozenset(
     herr frau senor senora signor signora dottore docteur
     """.split()
 )
+_PARTICLES_ALL = _ARTICLES | _NASAB | _OTHER_PARTICLES
 DESIGNATORS = frozenset(
     """
     air base airbase airport airfield international port harbour harbor oil field
@@ -101,6 +104,7 @@ class ParsedName:
     #: Unidecode's reading is too rough to compare across scripts.
     rough: bool = False
     script: str = "latin"  #: the script most of the name is written in
+    acronym: bool = False  #: written as capitals of one word, 2 to 6 letters ("GNA", "U.N.")
 
 
 def _make_part(text: str, optional: bool = False, role: str = "") -> Part:
@@ -193,7 +197,15 @@ def parse(name: str) -> ParsedName:
     script = main_script(name)
     if script != "latin":
         parsed = replace(parsed, script=script, rough=script == "other")
+    if _ACRONYM.match(name.strip()):
+        parsed = replace(parsed, acronym=True)
     return parsed
+
+
+def initials(p: ParsedName) -> str:
+    """The first letters of a name's words but particles ("Government of National Accord" -> "gna")."""
+    words = [part.text for part in p.parts if part.text not in _PARTICLES_ALL]
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
 
 
 def main_script(name: str) -> str:

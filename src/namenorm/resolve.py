@@ -18,8 +18,8 @@ from namenorm._config import MAX_CANDIDATES, RESULT_CACHE
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer
 from namenorm.index import Index, IndexFileError
 from namenorm.normalize import _check_str, fold
-from namenorm.parts import ParsedName, main_script, parse
-from namenorm.score import CROSS_SCRIPT, DEFAULT_THRESHOLD, Comparison, compare_parsed
+from namenorm.parts import ParsedName, initials, main_script, parse
+from namenorm.score import ACRONYM, CROSS_SCRIPT, DEFAULT_THRESHOLD, Comparison, compare_parsed
 
 __all__ = ["Match", "Resolver", "IndexWarning", "resolve", "resolve_many", "candidates", "default_resolver"]
 
@@ -145,10 +145,18 @@ class Resolver:
         """Score a parsed query against indexed name ``ni``: :func:`namenorm.compare`'s
         score, less ``PLACE_EXTRA`` for each part left over when the name is a place's
         or a body's (a surname alone names a person; "Art" is not "Art Khwajah", and
-        "the Libyan government" is not "the Libyan Wefaq government")."""
+        "the Libyan government" is not "the Libyan Wefaq government"). A query in
+        capitals that spells the initials of a place's or body's name scores
+        ``ACRONYM`` (0.9)."""
         index = self.index
-        comp = compare_parsed(query, index.parsed_name(ni))
-        if comp.extra and index.entities[index.entity_of(ni)].type != "person":
+        target = index.parsed_name(ni)
+        kind = index.entities[index.entity_of(ni)].type
+        if query.acronym and kind != "person" and len(query.core) == 1 and query.core[0].text == initials(target):
+            # "GNA" for the Government of National Accord; not for people, whose
+            # names written in capitals ("ALI") are no acronyms.
+            return Comparison(ACRONYM, "acronym")
+        comp = compare_parsed(query, target)
+        if comp.extra and kind != "person":
             score = comp.score * (1.0 - PLACE_EXTRA * len(comp.extra))
             comp = Comparison(score, comp.method, comp.pairs, comp.extra, True)
         return comp
@@ -214,7 +222,10 @@ class Resolver:
         if not best or limit > 1:
             query = parse(name)
             filtered = allowed if wanted is not None or want_country else None
-            for ni in index.candidates(query, limit=MAX_CANDIDATES, allow=filtered):
+            pool = index.candidates(query, limit=MAX_CANDIDATES, allow=filtered)
+            if query.acronym and query.core:
+                pool += [ni for ni in index.acronym(query.core[0].text) if allowed(ni)]
+            for ni in pool:
                 consider(ni, self.score_name(query, ni))
         # By score; equal scores by how many names the gazetteer knows an entity
         # by (the more prominent), then gazetteer order.

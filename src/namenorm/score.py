@@ -68,6 +68,8 @@ EXTRA_FRONT = 0.04
 MAX_EXTRA = 0.25
 JOINED_FACTOR = 0.95
 INITIALS_ONLY = 0.6
+# An acronym in capitals that spells the other name's initials (GNA, NATO).
+ACRONYM = 0.9
 SOUND_FACTOR = 0.97
 # A match through romanisation is a little less certain than one in the same
 # script: a Latin "Khoms" meets the Russian "Хомс" of Homs, but its own name first.
@@ -99,7 +101,7 @@ class Comparison:
     """The full result of comparing two names."""
 
     score: float
-    method: str  #: "exact", "parts" or "joined"
+    method: str  #: "exact", "parts", "joined" or "acronym"
     pairs: tuple[PairScore, ...] = ()
     extra: tuple[str, ...] = ()  #: unpaired parts of the longer name
     strict_extra: bool = False  #: the resolver charged the unpaired parts of a place or body
@@ -108,6 +110,8 @@ class Comparison:
         """A one-line, human-readable account of the score."""
         if self.method == "exact":
             return "same normal form" if self.score == 1.0 else "same normal form, across scripts"
+        if self.method == "acronym":
+            return "acronym of the name's initials"
         if self.method == "joined":
             return f"names written together match ({self.pairs[0].method} {self.pairs[0].score:.2f})"
         bits = []
