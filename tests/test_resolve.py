@@ -123,3 +123,9 @@ def test_population_only_breaks_ties_between_places(tmp_path: Path) -> None:
     r = _reference_only(tmp_path)
     m = r.resolve("Serraj")
     assert m is not None and m.entity.name == "Fayez al-Sarraj"
+
+
+def test_a_bare_name_shared_by_a_town_and_its_district_is_the_town() -> None:
+    m = namenorm.resolve("Kufra")
+    assert m is not None and "town" in m.entity.kind
+    assert {c.entity.kind for c in namenorm.candidates("Kufra", limit=2)} >= {"district"}

@@ -76,6 +76,16 @@ def check_types(types: str | Collection[str] | None) -> frozenset[str] | None:
     return wanted
 
 
+_SETTLEMENTS = frozenset({"city", "town", "village", "capital", "country"})
+
+
+def _settlement_last(e: Entity) -> int:
+    """0 for a town or country, 1 for a district, base or site: a bare name
+    more often means the town ("Kufra" the oasis town, not Kufra District)."""
+    kind = e.kind.lower()
+    return 0 if any(word in _SETTLEMENTS for word in kind.split()) or kind.startswith("ppl") else 1
+
+
 def _prior(e: Entity) -> float:
     return min(1.0, math.log10(e.population + 1) / 8) if e.population else 0.0
 
@@ -235,7 +245,13 @@ class Resolver:
             top = ranked[0][1][0]
             near = [kv for kv in ranked if top - kv[1][0] < _TIE and index.entities[kv[0]].type == "place"]
             if len(near) > 1:
-                near.sort(key=lambda kv: (-(kv[1][0] + _TIE * _prior(index.entities[kv[0]])), kv[0]))
+                near.sort(
+                    key=lambda kv: (
+                        -(kv[1][0] + _TIE * _prior(index.entities[kv[0]])),
+                        _settlement_last(index.entities[kv[0]]),
+                        kv[0],
+                    )
+                )
                 chosen = {ei for ei, _ in near}
                 ranked = near + [kv for kv in ranked if kv[0] not in chosen]
         out: list[Match] = []
