@@ -102,3 +102,12 @@ def render_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, markdo
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
     sep = "  ".join("-" * w for w in widths)
     return "\n".join([line(header), sep, *(line(r) for r in rows)])
+
+
+def print_report(table: str, notes: Sequence[str], *, markdown: bool) -> None:
+    """Print a rendered table and its notes as bullets."""
+    print(table)
+    print()
+    bullet = "- " if markdown else "* "
+    for note in notes:
+        print(bullet + note)

@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from _common import BENCH_DATA, fold, pin_one_core, render_table
+from _common import BENCH_DATA, fold, pin_one_core, print_report, render_table
 from rapidfuzz import fuzz, process
 
 from namenorm.cluster import CLUSTER_THRESHOLD, cluster
@@ -274,11 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     notes.append("seconds for part a include resolving against the built-in gazetteer where resolve is on; "
                  "the naive baseline compares all pairs (rapidfuzz process.extract, one core).")
 
-    print(render_table(header, rows, markdown=args.markdown))
-    print()
-    bullet = "- " if args.markdown else "* "
-    for note in notes:
-        print(bullet + note)
+    print_report(render_table(header, rows, markdown=args.markdown), notes, markdown=args.markdown)
     return 0
 
 

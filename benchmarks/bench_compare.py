@@ -41,7 +41,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
-from _common import BENCH_DATA, fold, load_namenorm, pin_one_core, prf, render_table, strip_diacritics
+from _common import (
+    BENCH_DATA,
+    fold,
+    load_namenorm,
+    pin_one_core,
+    prf,
+    print_report,
+    render_table,
+    strip_diacritics,
+)
 from rapidfuzz import fuzz, process
 
 SEED = 20240601
@@ -339,23 +348,12 @@ def resolve_queries(nn: ModuleType, limit: int = 20_000) -> list[str]:
     rng = random.Random(SEED)
     queries: dict[str, None] = {}
     for entity in nn.Gazetteer.default():
-        for name in dict.fromkeys(name_text(n) for n in entity.names):
+        for name in dict.fromkeys(entity.names):
             for how in range(3):
                 queries[perturb(name, rng, how)] = None
     shuffled = list(queries)
     rng.shuffle(shuffled)
     return shuffled[:limit]
-
-
-def name_text(name: object) -> str:
-    """A gazetteer name as a string (Entity.names may hold strings or name objects)."""
-    if isinstance(name, str):
-        return name
-    for attr in ("name", "text", "value"):
-        value = getattr(name, attr, None)
-        if isinstance(value, str):
-            return value
-    return str(name)
 
 
 def subprocess_seconds(code: str, repeat: int = 3) -> float:
@@ -540,11 +538,8 @@ def main(argv: list[str] | None = None) -> int:
               "namenorm" + ("" if threshold is None else f" (t={threshold:.2f})"),
               f"logic-v2 (t={LOGICV2_THRESHOLD})", f"naive (t={NAIVE_THRESHOLD})",
               "naive, best t (oracle)", "target"]
-    print(render_table(header, build_rows(pair_results, cross, speed, threshold), markdown=args.markdown))
-    print()
-    bullet = "- " if args.markdown else "* "
-    for note in notes:
-        print(bullet + note)
+    table = render_table(header, build_rows(pair_results, cross, speed, threshold), markdown=args.markdown)
+    print_report(table, notes, markdown=args.markdown)
     return 0
 
 

@@ -96,17 +96,6 @@ class Tally:
     wrong: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
-def name_text(name: object) -> str:
-    """A gazetteer name as a string (Entity.names may hold strings or name objects)."""
-    if isinstance(name, str):
-        return name
-    for attr in ("name", "text", "value"):
-        value = getattr(name, attr, None)
-        if isinstance(value, str):
-            return value
-    return str(name)
-
-
 def key(text: str) -> str:
     """Identity of a name for de-duplication: NFC, case-folded, spaces collapsed."""
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
@@ -153,13 +142,12 @@ def make_queries(kept: Sequence[Any], left_out: Sequence[Any]) -> tuple[list[Que
     skipped because a kept entity lists the same name."""
     owners: dict[str, set[str]] = defaultdict(set)  # name key -> kept ids listing it
     for e in kept:
-        for n in [e.name, *e.names]:
-            owners[key(name_text(n))].add(str(e.id))
+        for n in e.names:
+            owners[key(n)].add(str(e.id))
     positives: list[Query] = []
     for e in kept:
         seen = {key(str(e.name))}
-        for n in e.names:
-            text = name_text(n)
+        for text in e.names:
             if key(text) in seen:
                 continue
             seen.add(key(text))
@@ -169,8 +157,7 @@ def make_queries(kept: Sequence[Any], left_out: Sequence[Any]) -> tuple[list[Que
     shared = 0
     for e in left_out:
         seen = set()
-        for n in [e.name, *e.names]:
-            text = name_text(n)
+        for text in e.names:  # names[0] is the canonical name
             if key(text) in seen:
                 continue
             seen.add(key(text))

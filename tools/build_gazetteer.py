@@ -200,7 +200,7 @@ def write_index(path: Path | None = None) -> None:
         from namenorm.index import Index
     finally:
         sys.path.pop(0)
-    with open(TARGET, encoding="utf-8") as fh:
+    with open(TARGET, "rb") as fh:
         g = Gazetteer(_read_jsonl(TARGET, False, [], stream=fh), source="built-in")
     Index(g).save(path or INDEX)
 

@@ -102,9 +102,7 @@ def _resolver(args: argparse.Namespace, threshold: float | None = None) -> Resol
         )
     r = default_resolver()
     if threshold is not None and threshold != r.threshold:
-        other = Resolver(r.gazetteer, threshold=threshold, index_path=r.index_path)
-        other._index = r.index  # same gazetteer, same index
-        return other
+        return r.with_threshold(threshold)
     return r
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import io
 import json
 import math
 import threading
@@ -210,10 +209,9 @@ class _Builder:
         )
 
 
-def _open_text(path: Path) -> IO[str]:
-    raw: IO[bytes] = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # type: ignore[assignment]
-    # Decode strictly so that bad bytes are reported with their line.
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+def _open_binary(path: Path) -> IO[bytes]:
+    # Bytes, decoded line by line, so that bad bytes are reported with their line.
+    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # type: ignore[return-value]
 
 
 def _country(value: object, ctx: _Ctx) -> str:
@@ -252,7 +250,7 @@ def _read_csv(path: Path, skip_bad: bool, errors: list[GazetteerError]) -> list[
     ctx = _Ctx(str(path))
     builders: dict[str, _Builder] = {}
     delimiter = "\t" if ".tsv" in path.suffixes else ","
-    with _open_text(path) as fh:
+    with _open_binary(path) as fh:
         lines = _safe_lines(fh, ctx, errors, skip_bad)
         header_line = next(lines, None)
         if header_line is None:
@@ -284,9 +282,8 @@ def _read_csv(path: Path, skip_bad: bool, errors: list[GazetteerError]) -> list[
     return [b.build() for b in builders.values()]
 
 
-def _safe_lines(fh: IO[str], ctx: _Ctx, errors: list[GazetteerError], skip_bad: bool) -> Iterator[tuple[int, str]]:
+def _safe_lines(raw: IO[bytes], ctx: _Ctx, errors: list[GazetteerError], skip_bad: bool) -> Iterator[tuple[int, str]]:
     """Lines with their numbers; a line that is not UTF-8 is an error of its own."""
-    raw = fh.buffer  # type: ignore[attr-defined]
     for lineno, line in enumerate(raw, start=1):
         try:
             text = line.decode("utf-8")
@@ -358,17 +355,13 @@ def entity_from_dict(d: object, ctx: _Ctx) -> Entity:
 
 
 def _read_jsonl(
-    path: Path, skip_bad: bool, errors: list[GazetteerError], stream: IO[str] | None = None
+    path: Path, skip_bad: bool, errors: list[GazetteerError], stream: IO[bytes] | None = None
 ) -> list[Entity]:
     ctx = _Ctx(str(path))
     entities: list[Entity] = []
     seen: set[str] = set()
-    fh = stream if stream is not None else _open_text(path)
-    with fh:
-        lines = _safe_lines(fh, ctx, errors, skip_bad) if stream is None else (
-            (i, line.rstrip("\r\n")) for i, line in enumerate(fh, start=1)
-        )
-        for lineno, text in lines:
+    with stream if stream is not None else _open_binary(path) as fh:
+        for lineno, text in _safe_lines(fh, ctx, errors, skip_bad):
             ctx.line = lineno
             if not text.strip():
                 continue
@@ -499,7 +492,7 @@ def _default_gazetteer() -> Gazetteer:
         with _default_lock:
             if _default is None:
                 resource = files("namenorm.data").joinpath("gazetteer.jsonl")
-                with resource.open("r", encoding="utf-8") as fh:
+                with resource.open("rb") as fh:
                     entities = _read_jsonl(Path("built-in gazetteer"), False, [], stream=fh)
                 _default = Gazetteer(entities, source="built-in")
     return _default

@@ -75,6 +75,14 @@ _PRE_RULES: tuple[tuple[str, re.Pattern[str], Any], ...] = (
 )
 
 
+def _rewrite(token: str) -> str:
+    """The rewrites every reading and the sound spelling start from."""
+    for trigger, rule, repl in _PRE_RULES:
+        if trigger in token:
+            token = rule.sub(repl, token)
+    return token
+
+
 # Each reading: digraphs (replaced first, in this order), then single letters.
 # Vowels become "." so that only letters side by side count once; class letters
 # are upper case, so a replaced digraph is never read again.
@@ -141,9 +149,7 @@ def skeletons(token: str) -> tuple[str, str, str, str]:
     >>> skeletons("gawishoglu") == skeletons("cavusoglu")
     True
     """
-    for trigger, rule, repl in _PRE_RULES:
-        if trigger in token:
-            token = rule.sub(repl, token)
+    token = _rewrite(token)
     return (
         _skeleton(token, _READING_1),
         _skeleton(token, _READING_2),
@@ -171,9 +177,7 @@ def sound_spelling(token: str) -> str:
     """A token spelled as it sounds, vowels kept: the skeleton's rewrites, then
     dz = j, sy(+vowel) = sh, ch = sh, kh = h, q = k, w = v, y = i inside a word,
     ou = u, ee = i, letters once (Bai = Bay, Nojima = Nodzima, -vich = -witsch)."""
-    for trigger, rule, repl in _PRE_RULES:
-        if trigger in token:
-            token = rule.sub(repl, token)
+    token = _rewrite(token)
     for rule, repl in _SOUND_RULES:
         token = rule.sub(repl, token)
     return token
@@ -181,9 +185,7 @@ def sound_spelling(token: str) -> str:
 
 def first_skeleton(token: str) -> str:
     """The reading-1 skeleton alone (what the index keys a name written together by)."""
-    for trigger, rule, repl in _PRE_RULES:
-        if trigger in token:
-            token = rule.sub(repl, token)
+    token = _rewrite(token)
     return _skeleton(token, _READING_1)
 
 

@@ -16,10 +16,12 @@ def reset_caches() -> None:
     keys = mods["namenorm.keys"]
     keys.skeletons.cache_clear()
     keys.phonetic_key.cache_clear()
+    keys.sound_spelling.cache_clear()
     parts = mods["namenorm.parts"]
     parts.parse_folded.cache_clear()
     parts.parse.cache_clear()
     mods["namenorm.score"]._part_similarity.cache_clear()
+    mods["namenorm.score"]._spelling_similarity.cache_clear()
     mods["namenorm.index"]._part_keys.cache_clear()
     mods["namenorm.index"]._part_hashes.cache_clear()
     mods["namenorm.resolve"]._reset_default()

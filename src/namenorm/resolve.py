@@ -171,6 +171,12 @@ class Resolver:
             comp = Comparison(score, comp.method, comp.pairs, comp.extra, True)
         return comp
 
+    def with_threshold(self, threshold: float) -> Resolver:
+        """This resolver with another threshold, sharing its gazetteer and index."""
+        other = Resolver(self.gazetteer, threshold=threshold, index_path=self.index_path)
+        other._index = self.index
+        return other
+
     def save_index(self, path: str | Path) -> None:
         """Save this resolver's index to one file, for ``Resolver(g, index_path=path)``."""
         self.index.save(path)
