@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from namenorm import DEFAULT_THRESHOLD, compare
-from namenorm.score import explain_compare
+from namenorm.parts import parse
+from namenorm.score import compare_parsed, compare_score, explain_compare
 
 
 @pytest.mark.parametrize("family,a,b", load_table("compare_match.csv"), ids=str)
@@ -53,3 +54,21 @@ def test_non_str_raises(bad: object) -> None:
         compare(bad, "Haftar")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         compare("Haftar", bad)  # type: ignore[arg-type]
+
+
+def _pairs() -> list[tuple[str, str]]:
+    """Every golden pair, and every name against every other name of the tables."""
+    rows = load_table("compare_match.csv") + load_table("compare_nonmatch.csv")
+    names = sorted({n for _, a, b in rows for n in (a, b)})
+    return [(a, b) for _, a, b in rows] + [(a, b) for a in names[::3] for b in names[1::4]]
+
+
+def test_score_only_path_equals_the_explained_one() -> None:
+    # The resolver ranks candidates by compare_score and explains the winner with
+    # compare_parsed: they must agree exactly, or the explanation would not fit.
+    for a, b in _pairs():
+        pa, pb = parse(a), parse(b)
+        full = compare_parsed(pa, pb)
+        score, extra = compare_score(pa, pb)
+        assert score == pytest.approx(full.score, abs=1e-12), (a, b)
+        assert extra == (0 if full.method == "joined" else len(full.extra)), (a, b)

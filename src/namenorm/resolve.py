@@ -19,7 +19,7 @@ from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer
 from namenorm.index import Index, IndexFileError
 from namenorm.normalize import _check_str, fold
 from namenorm.parts import ParsedName, initials, main_script, parse
-from namenorm.score import ACRONYM, CROSS_SCRIPT, DEFAULT_THRESHOLD, Comparison, compare_parsed
+from namenorm.score import ACRONYM, CROSS_SCRIPT, DEFAULT_THRESHOLD, Comparison, compare_parsed, compare_score
 
 __all__ = ["Match", "Resolver", "IndexWarning", "resolve", "resolve_many", "candidates", "default_resolver"]
 
@@ -157,9 +157,12 @@ class Resolver:
         or a body's (a surname alone names a person; "Art" is not "Art Khwajah", and
         "the Libyan government" is not "the Libyan Wefaq government"). A query in
         capitals that spells the initials of a place's or body's name scores
-        ``ACRONYM`` (0.9)."""
+        ``ACRONYM`` (0.9). A gazetteer name that is a code ("MRA", see
+        :func:`namenorm.parts.is_code`) matches only a query written the same."""
         index = self.index
         target = index.parsed_name(ni)
+        if target.acronym and target.folded != query.folded:
+            return Comparison(0.0, "code")  # a code ("MRA") matches only as written
         kind = index.entities[index.entity_of(ni)].type
         if query.acronym and kind != "person" and len(query.core) == 1 and query.core[0].text == initials(target):
             # "GNA" for the Government of National Accord; not for people, whose
@@ -170,6 +173,20 @@ class Resolver:
             score = comp.score * (1.0 - PLACE_EXTRA * len(comp.extra))
             comp = Comparison(score, comp.method, comp.pairs, comp.extra, True)
         return comp
+
+    def _score(self, query: ParsedName, ni: int) -> float:
+        """:meth:`score_name`'s score alone, without its explanation (the hot path)."""
+        index = self.index
+        target = index.parsed_name(ni)
+        if target.acronym and target.folded != query.folded:
+            return 0.0
+        kind = index.entities[index.entity_of(ni)].type
+        if query.acronym and kind != "person" and len(query.core) == 1 and query.core[0].text == initials(target):
+            return ACRONYM
+        score, extra = compare_score(query, target)
+        if extra and kind != "person":
+            score *= 1.0 - PLACE_EXTRA * extra
+        return score
 
     def with_threshold(self, threshold: float) -> Resolver:
         """This resolver with another threshold, sharing its gazetteer and index."""
@@ -218,13 +235,15 @@ class Resolver:
             ent = index.entities[index.entity_of(ni)]
             return (wanted is None or ent.type in wanted) and (not want_country or ent.country == want_country)
 
-        best: dict[int, tuple[float, int, Comparison]] = {}
+        # Entity -> (score, name, explanation if known): candidates are scored
+        # without one, and only those returned are explained.
+        best: dict[int, tuple[float, int, Comparison | None]] = {}
 
-        def consider(ni: int, comp: Comparison) -> None:
+        def consider(ni: int, score: float, comp: Comparison | None = None) -> None:
             ei = index.entity_of(ni)
             old = best.get(ei)
-            if old is None or comp.score > old[0]:
-                best[ei] = (comp.score, ni, comp)
+            if old is None or score > old[0]:
+                best[ei] = (score, ni, comp)
 
         # A name that folds to the query exactly cannot be beaten: for the best
         # match alone those are all the candidates there are, and they need no
@@ -234,7 +253,9 @@ class Resolver:
         for ni in exact:
             target = index.parsed_name(ni)
             if (target.script == "other") == (script == "other"):
-                consider(ni, Comparison(1.0 if target.script == script else CROSS_SCRIPT, "exact"))
+                comp = Comparison(1.0 if target.script == script else CROSS_SCRIPT, "exact")
+                consider(ni, comp.score, comp)
+        query: ParsedName | None = None
         if not best or limit > 1:
             query = parse(name)
             filtered = allowed if wanted is not None or want_country else None
@@ -242,7 +263,7 @@ class Resolver:
             if query.acronym and query.core:
                 pool += [ni for ni in index.acronym(query.core[0].text) if allowed(ni)]
             for ni in pool:
-                consider(ni, self.score_name(query, ni))
+                consider(ni, self._score(query, ni))
         # By score; equal scores by how many names the gazetteer knows an entity
         # by (the more prominent), then gazetteer order.
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -len(index.entities[kv[0]].names), kv[0]))
@@ -261,11 +282,12 @@ class Resolver:
                 chosen = {ei for ei, _ in near}
                 ranked = near + [kv for kv in ranked if kv[0] not in chosen]
         out: list[Match] = []
-        for pos, (ei, (score, ni, comp)) in enumerate(ranked[:limit]):
+        for pos, (ei, (score, ni, known)) in enumerate(ranked[:limit]):
             if score < score_cutoff:
                 continue
             ent = index.entities[ei]
             matched = index.names[ni][1]
+            comp = known if known is not None else self.score_name(query or parse(name), ni)
             out.append(Match(name, ent, round(score, 4), matched, self._why(ent, matched, comp, ranked, pos)))
         return out
 

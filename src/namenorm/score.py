@@ -101,7 +101,7 @@ class Comparison:
     """The full result of comparing two names."""
 
     score: float
-    method: str  #: "exact", "parts", "joined" or "acronym"
+    method: str  #: "exact", "parts", "joined", "acronym" or "code"
     pairs: tuple[PairScore, ...] = ()
     extra: tuple[str, ...] = ()  #: unpaired parts of the longer name
     strict_extra: bool = False  #: the resolver charged the unpaired parts of a place or body
@@ -112,6 +112,8 @@ class Comparison:
             return "same normal form" if self.score == 1.0 else "same normal form, across scripts"
         if self.method == "acronym":
             return "acronym of the name's initials"
+        if self.method == "code":
+            return "a code, which matches only as written"
         if self.method == "joined":
             return f"names written together match ({self.pairs[0].method} {self.pairs[0].score:.2f})"
         bits = []
@@ -240,6 +242,74 @@ def _joined(pa: ParsedName, pb: ParsedName, to_beat: float, skeletons: bool = Tr
     else:
         ps = PairScore(a, b, spelling, "spelling")
     return Comparison(ps.score * JOINED_FACTOR, "joined", (ps,))
+
+
+def _align_score(ca: tuple[Part, ...], cb: tuple[Part, ...], sim: _Similarity) -> tuple[float, int]:
+    """:func:`_align`'s score and number of unpaired parts, without building its
+    explanation (the resolver scores many candidates and explains one)."""
+    na, nb = len(ca), len(cb)
+    if na == 1 and nb == 1:
+        score, method, _ = sim(ca[0].text, cb[0].text)
+        score = max(0.0, min(1.0, score))
+        return (min(score, INITIALS_ONLY) if method == "initial" else score), 0
+    if na == 1 or nb == 1:
+        one, many = (ca[0].text, cb) if na == 1 else (cb[0].text, ca)
+        best_k, best = 0, sim(one, many[0].text)
+        for k in range(1, len(many)):
+            r = sim(one, many[k].text)
+            if r[0] > best[0]:
+                best_k, best = k, r
+        extra = len(many) - 1
+        penalty = min(MAX_EXTRA, (EXTRA_FRONT if best_k == extra else EXTRA) * extra)
+        score = max(0.0, min(1.0, best[0] * (1.0 - penalty)))
+        return (min(score, INITIALS_ONLY) if best[1] == "initial" else score), extra
+    cells = sorted(
+        ((-r[0], i, j, r) for i, pa in enumerate(ca) for j, pb in enumerate(cb) for r in (sim(pa.text, pb.text),))
+    )
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    num = den = 0.0
+    initials = True
+    for neg, i, j, r in cells:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        initials = initials and r[1] == "initial"
+        w = (ca[i].weight + cb[j].weight) / 2
+        score = -neg
+        num += w * (score if score >= AGREE else score - CONFLICT * (AGREE - score))
+        den += w
+        if len(used_a) == na or len(used_b) == nb:
+            break
+    longer, used = (na, used_a) if na > nb else (nb, used_b)
+    extra = longer - len(used)
+    if extra:
+        front_only = max(k for k in range(longer) if k not in used) < min(used)
+        penalty = min(MAX_EXTRA, (EXTRA_FRONT if front_only else EXTRA) * extra)
+    else:
+        penalty = 0.0
+    score = max(0.0, min(1.0, (num / den if den else 0.0) * (1.0 - penalty)))
+    return (min(score, INITIALS_ONLY) if initials else score), extra
+
+
+def compare_score(pa: ParsedName, pb: ParsedName) -> tuple[float, int]:
+    """:func:`compare_parsed`'s score and its number of unpaired parts (0 when
+    the names matched written together), computed without the explanation."""
+    if pa.folded > pb.folded:
+        pa, pb = pb, pa
+    rough = pa.rough != pb.rough
+    factor = ROUGH if rough else 1.0 if pa.script == pb.script else CROSS_SCRIPT
+    if pa.folded == pb.folded:
+        return (factor if pa.folded else 0.0), 0
+    if not pa.core or not pb.core:
+        return 0.0, 0
+    score, extra = _align_score(pa.core, pb.core, _spelling_similarity if rough else _part_similarity)
+    if (len(pa.core) != len(pb.core) or rough) and score < 1.0:
+        joined = _joined(pa, pb, score, skeletons=not rough)
+        if joined is not None and joined.score > score:
+            score, extra = joined.score, 0
+    return (score * ROUGH if rough else score), extra
 
 
 def compare_parsed(pa: ParsedName, pb: ParsedName) -> Comparison:
