@@ -353,8 +353,10 @@ class Index:
         # The best entities by their best name; then up to NAMES_PER_CANDIDATE of each
         # one's names, so that the right entity is scored by its right name.
         chosen: dict[int, list[int]] = {}
+        full = 0
+        name_entity = self._name_entity
         for _, ni in ranked:
-            ei = self._name_entity[ni]
+            ei = name_entity[ni]
             names = chosen.get(ei)
             if names is None:
                 if len(chosen) >= limit:
@@ -362,6 +364,10 @@ class Index:
                 names = chosen[ei] = []
             if len(names) < NAMES_PER_CANDIDATE:
                 names.append(ni)
+                if len(names) == NAMES_PER_CANDIDATE:
+                    full += 1
+                    if full == limit:
+                        break  # every chosen entity has all the names it may have
         return chosen
 
     def entity_of(self, ni: int) -> int:
