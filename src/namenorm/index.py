@@ -74,17 +74,20 @@ def _deletions(s: str) -> Iterable[str]:
             yield s[:i] + s[i + 1 :]
 
 
+def _edit_keys(text: str) -> set[str]:
+    """One letter dropped, added or changed ("Radomas" = "Radoma", "Esbo" ~ "Espo"),
+    as SymSpell finds them: the part and its one-letter deletions."""
+    if len(text) < 3:
+        return set()
+    return {"d:" + text, *("d:" + d for d in _deletions(text))}
+
+
 @lru_cache(maxsize=1 << 18)
 def _part_keys(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(close keys, loose keys) of one folded part (cached: parts repeat across names)."""
     keys = skeletons(text)
     close = {"f:" + text, "v:" + sound_spelling(text), *("s:" + k for k in keys)}
-    loose = {"s:" + d for d in _deletions(keys[0])}
-    if len(text) >= 3:
-        # One letter dropped, added or changed ("Radomas" = "Radoma", "Esbo" ~
-        # "Espo"), as SymSpell finds them: the part and its one-letter deletions.
-        loose.update("d:" + d for d in _deletions(text))
-        loose.add("d:" + text)
+    loose = {"s:" + d for d in _deletions(keys[0])} | _edit_keys(text)
     m = phonetic_key(text)
     if m:
         loose.add("m:" + m)
@@ -99,18 +102,21 @@ def _part_hashes(text: str) -> tuple[int, ...]:
 
 def _keys(p: ParsedName) -> tuple[set[str], set[str]]:
     """(close keys, loose keys) of a parsed name. A name in a script without a
-    romaniser of its own (rough) has only its parts' folds and skeletons and its joined fold."""
+    romaniser of its own (rough) has its parts' folds, sounds, skeletons and one-letter edits
+    and its joined fold."""
     close: set[str] = {"g:" + p.joined} if p.joined else set()
     if p.acronym and p.core:
         close.add("i:" + p.core[0].text)
     loose: set[str] = set()
     if p.rough:
-        # Candidates by fold and skeleton; the score then goes by spelling alone.
+        # Candidates by fold, sound, skeleton and one-letter edits; against other
+        # scripts the score then goes by spelling alone.
         for part in p.core:
             if len(part.text) > 1:
                 close.update(("f:" + part.text, "v:" + sound_spelling(part.text)))
                 close.update("s:" + k for k in part.keys)
-        return close, loose
+                loose |= _edit_keys(part.text)
+        return close, loose - close
     for part in p.core:
         if len(part.text) > 1:
             c, lo = _part_keys(part.text)
@@ -141,6 +147,7 @@ def _name_hashes(p: ParsedName) -> set[int]:
             if len(part.text) > 1:
                 out.update((_hash("f:" + part.text), _hash("v:" + sound_spelling(part.text))))
                 out.update(_hash("s:" + k) for k in part.keys)
+                out.update(map(_hash, _edit_keys(part.text)))
         return out
     for part in p.core:
         if len(part.text) > 1:
