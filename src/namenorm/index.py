@@ -147,6 +147,84 @@ def _hash(key: str) -> int:
     return zlib.crc32(key.encode())
 
 
+class _Built:
+    """The columns of the indexed names of some entities, and each name's key hashes
+    (``counts[i]`` of them for name ``i``, one after another in ``hashes``)."""
+
+    __slots__ = ("name_entity", "name_pos", "folded", "script", "core", "hashes", "counts")
+
+    def __init__(self) -> None:
+        self.name_entity = array("I")
+        self.name_pos = array("I")
+        self.folded: list[str] = []
+        self.script = bytearray()
+        self.core = bytearray()
+        self.hashes = array("I")
+        self.counts = array("I")
+
+
+def _build_names(
+    names: Sequence[Sequence[str]], first: int, progress: Callable[[int, int], None] | None = None
+) -> _Built:
+    """Fold, parse and key the names of entities ``first``, ``first + 1``, ... (``names[k]``
+    are those of entity ``first + k``); a name whose fold the entity already has is skipped."""
+    out = _Built()
+    total = len(names)
+    for k, ent_names in enumerate(names):
+        seen: set[str] = set()
+        for pos, name in enumerate(ent_names):
+            folded = fold(name)
+            if not folded or folded in seen:
+                continue
+            script = main_script(name)
+            pn = parse_folded(folded)
+            if not pn.core:
+                continue
+            if script == "other":
+                pn = replace(pn, script=script, rough=True)
+            hashes = _name_hashes(pn)
+            seen.add(folded)
+            out.name_entity.append(first + k)
+            out.name_pos.append(pos)
+            out.folded.append(folded)
+            out.script.append(_SCRIPT_CODE[script])
+            out.core.append(min(255, len(pn.core)))
+            out.hashes.extend(hashes)
+            out.counts.append(len(hashes))
+        if progress is not None and (k % 2000 == 0 or k == total - 1):
+            progress(k + 1, total)
+    return out
+
+
+def _postings(hashes: array[int], counts: array[int]) -> tuple[array[int], array[int], array[int]]:
+    """The sorted key hashes, each key's start in the postings, and the postings (name
+    positions, ascending within a key), from each name's hashes in name order."""
+    # numpy sorts the (hash, name) pairs, tens of millions for GeoNames' cities500, in C:
+    # a dict of Python lists per key took most of the build time and memory.
+    import numpy as np
+
+    if not hashes:
+        return array("I"), array("I", [0]), array("I")
+    word = np.uintc  # the C unsigned int of array("I")
+    names = np.repeat(np.arange(len(counts), dtype=np.uint64), np.frombuffer(counts, dtype=word))
+    pairs = (np.frombuffer(hashes, dtype=word).astype(np.uint64) << np.uint64(32)) | names
+    del names
+    pairs.sort()
+    key = (pairs >> np.uint64(32)).astype(word)
+    postings = (pairs & np.uint64(0xFFFFFFFF)).astype(word)
+    del pairs
+    starts = np.flatnonzero(key[1:] != key[:-1]) + 1
+    key_hash = key[np.concatenate(([0], starts))]
+    key_start = np.concatenate(([0], starts, [len(key)])).astype(word)
+    return _from_numpy(key_hash), _from_numpy(key_start), _from_numpy(postings)
+
+
+def _from_numpy(a: Any) -> array[int]:
+    out = array("I")
+    out.frombytes(a.tobytes())  # a is of dtype uintc
+    return out
+
+
 class _Parsed(Sequence[ParsedName]):
     """The parsed form of every indexed name, made on demand."""
 
@@ -198,45 +276,13 @@ class Index:
     def __init__(self, gazetteer: Gazetteer, *, progress: Callable[[int, int], None] | None = None) -> None:
         self.gazetteer = gazetteer
         self.entities: list[Entity] = list(gazetteer)
-        self._name_entity = array("I")
-        self._name_pos = array("I")
-        self._folded: list[str] = []
-        self._script = bytearray()
-        self._core = bytearray()
-        buckets: dict[int, list[int]] = defaultdict(list)
-        total = len(self.entities)
-        for ei, ent in enumerate(self.entities):
-            seen: set[str] = set()
-            for pos, name in enumerate(ent.names):
-                folded = fold(name)
-                if not folded or folded in seen:
-                    continue
-                script = main_script(name)
-                pn = parse_folded(folded)
-                if not pn.core:
-                    continue
-                if script == "other":
-                    pn = replace(pn, script=script, rough=True)
-                hashes = _name_hashes(pn)
-                core = len(pn.core)
-                seen.add(folded)
-                ni = len(self._folded)
-                self._name_entity.append(ei)
-                self._name_pos.append(pos)
-                self._folded.append(folded)
-                self._script.append(_SCRIPT_CODE[script])
-                self._core.append(min(255, core))
-                for h in hashes:
-                    buckets[h].append(ni)
-            if progress is not None and (ei % 2000 == 0 or ei == total - 1):
-                progress(ei + 1, total)
-        self._key_hash = array("I", sorted(buckets))
-        self._key_start = array("I", [0])
-        self._postings = array("I")
-        for h in self._key_hash:
-            self._postings.extend(buckets[h])  # ascending: names were added in order
-            self._key_start.append(len(self._postings))
-        del buckets
+        built = _build_names([ent.names for ent in self.entities], 0, progress)
+        self._name_entity = built.name_entity
+        self._name_pos = built.name_pos
+        self._folded: list[str] = built.folded
+        self._script = built.script
+        self._core = built.core
+        self._key_hash, self._key_start, self._postings = _postings(built.hashes, built.counts)
         self._finish()
 
     # -- derived state ----------------------------------------------------
