@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, overload
 
-from namenorm._config import MAX_CANDIDATES, NAMES_PER_CANDIDATE
+from namenorm._config import MAX_CANDIDATES, MAX_TOKENS, NAMES_PER_CANDIDATE
 from namenorm.gazetteer import Entity, Gazetteer
 from namenorm.keys import first_skeleton, phonetic_key, skeletons
 from namenorm.normalize import fold
@@ -84,10 +84,21 @@ def _part_keys(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(close), frozenset(loose - close)
 
 
+# CRC-32 of a key prefix: zlib.crc32(text, _S) == _hash("s:" + text).
+_F, _S, _M = (zlib.crc32(prefix) for prefix in (b"f:", b"s:", b"m:"))
+
+
 @lru_cache(maxsize=1 << 18)
 def _part_hashes(text: str) -> tuple[int, ...]:
-    close, loose = _part_keys(text)
-    return tuple(sorted({_hash(k) for k in close | loose}))
+    """The hashes of :func:`_part_keys`' close and loose keys, for building (made
+    directly: the build needs no key strings, nor their cache)."""
+    keys = skeletons(text)
+    out = {zlib.crc32(k.encode(), _S) for k in {*keys, *_deletions(keys[0])}}
+    out.add(zlib.crc32(text.encode(), _F))
+    m = phonetic_key(text)
+    if m:
+        out.add(zlib.crc32(m.encode(), _M))
+    return tuple(out)
 
 
 def _keys(p: ParsedName) -> tuple[set[str], set[str]]:
@@ -121,15 +132,16 @@ def name_keys(p: ParsedName) -> set[str]:
     return close | loose
 
 
-def _name_hashes(p: ParsedName) -> set[int]:
-    """Every key of a parsed name, hashed, for building (same keys as :func:`_keys`)."""
+def _name_hashes(p: ParsedName, rough: bool) -> set[int]:
+    """Every key of a parsed name, hashed, for building (same keys as :func:`_keys`;
+    ``rough`` for a name in a script without a romaniser of its own)."""
     out = {_hash("x:" + p.folded)}
     if p.joined:
         out.add(_hash("g:" + p.joined))
     acronym = initials(p)
     if acronym:
         out.add(_hash("i:" + acronym))
-    if p.rough:
+    if rough:
         for part in p.core:
             if len(part.text) > 1:
                 out.add(_hash("f:" + part.text))
@@ -141,6 +153,24 @@ def _name_hashes(p: ParsedName) -> set[int]:
     if len(p.core) > 1 or (p.core and p.joined != p.core[0].text):
         out.add(_hash("j:" + first_skeleton(p.joined)))
     return out
+
+
+def _folded_hashes(folded: str, rough: bool) -> tuple[int, set[int]] | None:
+    """(core parts, key hashes) of a folded name, as :func:`_name_hashes` of its parse
+    gives them; ``None`` if it has no core part."""
+    if " " in folded or MAX_TOKENS < 1:
+        pn = parse_folded(folded)
+        return (len(pn.core), _name_hashes(pn, rough)) if pn.core else None
+    # One word (most gazetteer names): its only core part, its joined form, no
+    # initials; the same keys without making the parse.
+    out = {_hash("x:" + folded), _hash("g:" + folded)}
+    if len(folded) > 1:
+        if rough:
+            out.add(_hash("f:" + folded))
+            out.update(_hash("s:" + k) for k in skeletons(folded))
+        else:
+            out.update(_part_hashes(folded))
+    return 1, out
 
 
 def _hash(key: str) -> int:
@@ -177,18 +207,16 @@ def _build_names(
             if not folded or folded in seen:
                 continue
             script = main_script(name)
-            pn = parse_folded(folded)
-            if not pn.core:
+            keyed = _folded_hashes(folded, script == "other")
+            if keyed is None:
                 continue
-            if script == "other":
-                pn = replace(pn, script=script, rough=True)
-            hashes = _name_hashes(pn)
+            core, hashes = keyed
             seen.add(folded)
             out.name_entity.append(first + k)
             out.name_pos.append(pos)
             out.folded.append(folded)
             out.script.append(_SCRIPT_CODE[script])
-            out.core.append(min(255, len(pn.core)))
+            out.core.append(min(255, core))
             out.hashes.extend(hashes)
             out.counts.append(len(hashes))
         if progress is not None and (k % 2000 == 0 or k == total - 1):
