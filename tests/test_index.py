@@ -73,6 +73,15 @@ def test_build_hashes_are_those_of_the_query_keys(token: str) -> None:
         assert _folded_hashes(token, rough) == (len(parsed.core), _name_hashes(parsed, rough))
 
 
+def test_building_in_processes_gives_the_same_index() -> None:
+    g = Gazetteer.default()
+    done: list[tuple[int, int]] = []
+    one, two = Index(g, processes=1), Index(g, processes=2, progress=lambda k, n: done.append((k, n)))
+    for attr in ("_name_entity", "_name_pos", "_folded", "_script", "_core", "_key_hash", "_key_start", "_postings"):
+        assert getattr(one, attr) == getattr(two, attr), attr
+    assert done[-1] == (len(g), len(g)) and len(done) > 1
+
+
 def test_save_and_load_give_the_same_answers(tmp_path: Path) -> None:
     g = Gazetteer.default()
     built = Resolver(g)

@@ -27,6 +27,8 @@ import bisect
 import heapq
 import json
 import math
+import multiprocessing
+import os
 import sys
 import zlib
 from array import array
@@ -54,6 +56,10 @@ _SCRIPT_CODE = {s: i for i, s in enumerate(_SCRIPTS)}
 _COMMON_KEY_MIN = 64
 _COMMON_KEY_MAX = 500
 _MAX_HEADER = 1 << 16
+# Gazetteers of this many names or more are built in worker processes by default,
+# in at most this many (the build's memory grows with each).
+_PARALLEL_NAMES = 50_000
+_MAX_PROCESSES = 2
 
 # How many names of a common key a query reads when it has no rarer key.
 _MAX_COMMON_SCAN = 2000
@@ -224,6 +230,60 @@ def _build_names(
     return out
 
 
+def _extend(into: _Built, part: _Built) -> None:
+    into.name_entity.extend(part.name_entity)
+    into.name_pos.extend(part.name_pos)
+    into.folded.extend(part.folded)
+    into.script.extend(part.script)
+    into.core.extend(part.core)
+    into.hashes.extend(part.hashes)
+    into.counts.extend(part.counts)
+
+
+def _build_processes(names: Sequence[Sequence[str]]) -> int:
+    """How many processes build by default: more than one only for a large gazetteer,
+    where forking (no pickling of the names, no main-module guard needed) is possible."""
+    if "fork" not in multiprocessing.get_all_start_methods() or sum(map(len, names)) < _PARALLEL_NAMES:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        cpus = os.cpu_count() or 1
+    return max(1, min(_MAX_PROCESSES, cpus))
+
+
+def _build_in_processes(
+    names: Sequence[Sequence[str]], workers: int, progress: Callable[[int, int], None] | None
+) -> _Built:
+    """:func:`_build_names` over runs of entities in worker processes, joined in order."""
+    total = len(names)
+    # A few runs per worker, so that one slow run does not leave the others idle.
+    step = max(1, -(-total // (workers * 4)))
+    runs = [(lo, min(total, lo + step)) for lo in range(0, total, step)]
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    out = _Built()
+    with ctx.Pool(workers, initializer=_init_build_worker, initargs=(names,)) as pool:
+        for (_, hi), part in zip(runs, pool.imap(_build_run, runs)):
+            _extend(out, part)
+            if progress is not None:
+                progress(hi, total)
+    return out
+
+
+_worker_names: Sequence[Sequence[str]] = ()
+
+
+def _init_build_worker(names: Sequence[Sequence[str]]) -> None:
+    global _worker_names
+    _worker_names = names
+
+
+def _build_run(run: tuple[int, int]) -> _Built:
+    lo, hi = run
+    return _build_names(_worker_names[lo:hi], lo)
+
+
 def _postings(hashes: array[int], counts: array[int]) -> tuple[array[int], array[int], array[int]]:
     """The sorted key hashes, each key's start in the postings, and the postings (name
     positions, ascending within a key), from each name's hashes in name order."""
@@ -299,12 +359,28 @@ class Index:
     Args:
         gazetteer: the entities to index.
         progress: called as ``progress(done, total)`` while building, if given.
+        processes: how many worker processes fold and key the names (forked where
+            the platform allows); 1 builds in this process. By default 1 for fewer
+            than 50,000 names or where processes cannot be forked, else up to 2,
+            as the CPUs this process may use allow; always 1 in a daemonic process
+            (a multiprocessing or Dask worker). The index is the same either way.
     """
 
-    def __init__(self, gazetteer: Gazetteer, *, progress: Callable[[int, int], None] | None = None) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        processes: int | None = None,
+    ) -> None:
         self.gazetteer = gazetteer
         self.entities: list[Entity] = list(gazetteer)
-        built = _build_names([ent.names for ent in self.entities], 0, progress)
+        names = [ent.names for ent in self.entities]
+        workers = _build_processes(names) if processes is None else max(1, processes)
+        if workers > 1 and not multiprocessing.current_process().daemon:  # daemons may not start processes
+            built = _build_in_processes(names, workers, progress)
+        else:
+            built = _build_names(names, 0, progress)
         self._name_entity = built.name_entity
         self._name_pos = built.name_pos
         self._folded: list[str] = built.folded
