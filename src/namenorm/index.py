@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import IO, Any, overload
 
 from namenorm._config import MAX_CANDIDATES, MAX_TOKENS, NAMES_PER_CANDIDATE
+from namenorm._gc import gc_paused
 from namenorm.gazetteer import Entity, Gazetteer
 from namenorm.keys import first_skeleton, phonetic_key, skeletons
 from namenorm.normalize import fold
@@ -206,27 +207,28 @@ def _build_names(
     are those of entity ``first + k``); a name whose fold the entity already has is skipped."""
     out = _Built()
     total = len(names)
-    for k, ent_names in enumerate(names):
-        seen: set[str] = set()
-        for pos, name in enumerate(ent_names):
-            folded = fold(name)
-            if not folded or folded in seen:
-                continue
-            script = main_script(name)
-            keyed = _folded_hashes(folded, script == "other")
-            if keyed is None:
-                continue
-            core, hashes = keyed
-            seen.add(folded)
-            out.name_entity.append(first + k)
-            out.name_pos.append(pos)
-            out.folded.append(folded)
-            out.script.append(_SCRIPT_CODE[script])
-            out.core.append(min(255, core))
-            out.hashes.extend(hashes)
-            out.counts.append(len(hashes))
-        if progress is not None and (k % 2000 == 0 or k == total - 1):
-            progress(k + 1, total)
+    with gc_paused():  # every name makes objects, none of them in cycles
+        for k, ent_names in enumerate(names):
+            seen: set[str] = set()
+            for pos, name in enumerate(ent_names):
+                folded = fold(name)
+                if not folded or folded in seen:
+                    continue
+                script = main_script(name)
+                keyed = _folded_hashes(folded, script == "other")
+                if keyed is None:
+                    continue
+                core, hashes = keyed
+                seen.add(folded)
+                out.name_entity.append(first + k)
+                out.name_pos.append(pos)
+                out.folded.append(folded)
+                out.script.append(_SCRIPT_CODE[script])
+                out.core.append(min(255, core))
+                out.hashes.extend(hashes)
+                out.counts.append(len(hashes))
+            if progress is not None and (k % 2000 == 0 or k == total - 1):
+                progress(k + 1, total)
     return out
 
 
