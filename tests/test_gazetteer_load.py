@@ -117,3 +117,20 @@ def test_missing_file_and_unknown_format(tmp_path: Path) -> None:
         Gazetteer.load(tmp_path / "nope.csv")
     with pytest.raises(GazetteerError, match="unknown gazetteer format"):
         Gazetteer.load(write(tmp_path, "g.xml", "<x/>"))
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
+    """The collector is paused while a file loads, and left on or off as it was, errors or not."""
+    import gc
+
+    good, bad = write(tmp_path, "g.csv", CSV), write(tmp_path, "b.csv", "id,type\n")
+    was = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            gc.enable() if enabled else gc.disable()
+            Gazetteer.load(good)
+            with pytest.raises(GazetteerError):
+                Gazetteer.load(bad)
+            assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

@@ -7,11 +7,13 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import namenorm
 from namenorm import Gazetteer, IndexFileError, IndexWarning, Resolver
-from namenorm.index import Index
-from namenorm.parts import parse
+from namenorm.index import Index, _folded_hashes, _hash, _name_hashes, _part_hashes, _part_keys
+from namenorm.parts import parse, parse_folded
 
 DATA = Path(__file__).parent / "data"
 
@@ -59,6 +61,27 @@ def test_index_agrees_with_brute_force() -> None:
         if top >= namenorm.DEFAULT_THRESHOLD and got < top - 1e-4:
             differ.append((q, got, top))
     assert len(differ) <= 0.10 * len(queries), differ
+
+
+@given(token=st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=14))
+@settings(max_examples=400, deadline=None)
+def test_build_hashes_are_those_of_the_query_keys(token: str) -> None:
+    """The build hashes a part's keys and a one-word name's keys without making the strings
+    or the parse; it must hash the same keys as the query side makes."""
+    close, loose = _part_keys(token)
+    assert set(_part_hashes(token)) == {_hash(k) for k in close | loose}
+    for rough in (False, True):
+        parsed = parse_folded(token)
+        assert _folded_hashes(token, rough) == (len(parsed.core), _name_hashes(parsed, rough))
+
+
+def test_building_in_processes_gives_the_same_index() -> None:
+    g = Gazetteer.default()
+    done: list[tuple[int, int]] = []
+    one, two = Index(g, processes=1), Index(g, processes=2, progress=lambda k, n: done.append((k, n)))
+    for attr in ("_name_entity", "_name_pos", "_folded", "_script", "_core", "_key_hash", "_key_start", "_postings"):
+        assert getattr(one, attr) == getattr(two, attr), attr
+    assert done[-1] == (len(g), len(g)) and len(done) > 1
 
 
 def test_save_and_load_give_the_same_answers(tmp_path: Path) -> None:

@@ -35,6 +35,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import IO, Any
 
+from namenorm._gc import gc_paused
+
 __all__ = ["Entity", "Gazetteer", "GazetteerError", "ENTITY_TYPES"]
 
 ENTITY_TYPES = ("person", "place", "org")
@@ -342,13 +344,14 @@ def entity_from_dict(d: object, ctx: _Ctx) -> Entity:
     b.add_name(name)
     _names_field(d.get("names"), ctx, b)
     _apply_fields(b, d, ctx)
-    for key in ("sources", "historic", "ambiguous"):
-        val = d.get(key, [])
+    # Most records have none of these lists: only those present are checked.
+    lists = {key: d[key] for key in ("sources", "historic", "ambiguous") if key in d}
+    for key, val in lists.items():
         if not isinstance(val, list) or not all(isinstance(x, str) for x in val):
             raise ctx.error("expected a list of strings", key)
-    b.sources = list(d.get("sources", []))
-    b.historic = set(d.get("historic", []))
-    b.ambiguous = set(d.get("ambiguous", []))
+    b.sources = list(lists.get("sources", ()))
+    b.historic = set(lists.get("historic", ()))
+    b.ambiguous = set(lists.get("ambiguous", ()))
     for h in b.historic:
         b.add_name(h)
     return b.build()
@@ -429,14 +432,15 @@ class Gazetteer:
         ext = suffixes[-1] if suffixes else ""
         errors: list[GazetteerError] = []
         try:
-            if ext in (".csv", ".tsv", ".txt"):
-                entities = _read_csv(p, skip_bad, errors)
-            elif ext in (".jsonl", ".ndjson", ".json"):
-                entities = _read_jsonl(p, skip_bad, errors)
-            else:
-                raise GazetteerError(
-                    f"unknown gazetteer format {ext or '(no extension)'!r}: use .csv, .tsv or .jsonl", path=str(p)
-                )
+            with gc_paused():
+                if ext in (".csv", ".tsv", ".txt"):
+                    entities = _read_csv(p, skip_bad, errors)
+                elif ext in (".jsonl", ".ndjson", ".json"):
+                    entities = _read_jsonl(p, skip_bad, errors)
+                else:
+                    raise GazetteerError(
+                        f"unknown gazetteer format {ext or '(no extension)'!r}: use .csv, .tsv or .jsonl", path=str(p)
+                    )
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise GazetteerError(f"cannot read: {exc}", path=str(p)) from None
         g = cls(entities, source=str(p))
@@ -492,7 +496,7 @@ def _default_gazetteer() -> Gazetteer:
         with _default_lock:
             if _default is None:
                 resource = files("namenorm.data").joinpath("gazetteer.jsonl")
-                with resource.open("rb") as fh:
+                with resource.open("rb") as fh, gc_paused():
                     entities = _read_jsonl(Path("built-in gazetteer"), False, [], stream=fh)
                 _default = Gazetteer(entities, source="built-in")
     return _default

@@ -27,6 +27,8 @@ import bisect
 import heapq
 import json
 import math
+import multiprocessing
+import os
 import sys
 import zlib
 from array import array
@@ -37,7 +39,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, overload
 
-from namenorm._config import MAX_CANDIDATES, NAMES_PER_CANDIDATE
+from namenorm._config import MAX_CANDIDATES, MAX_TOKENS, NAMES_PER_CANDIDATE
+from namenorm._gc import gc_paused
 from namenorm.gazetteer import Entity, Gazetteer
 from namenorm.keys import first_skeleton, phonetic_key, skeletons, sound_spelling
 from namenorm.normalize import fold
@@ -56,6 +59,10 @@ _CODE = 0x80
 _COMMON_KEY_MIN = 64
 _COMMON_KEY_MAX = 500
 _MAX_HEADER = 1 << 16
+# Gazetteers of this many names or more are built in worker processes by default,
+# in at most this many (the build's memory grows with each).
+_PARALLEL_NAMES = 50_000
+_MAX_PROCESSES = 2
 
 # How many names of a common key a query reads when it has no rarer key.
 _MAX_COMMON_SCAN = 2000
@@ -94,10 +101,24 @@ def _part_keys(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(close), frozenset(loose - close)
 
 
+# CRC-32 of a key prefix: zlib.crc32(text, _S) == _hash("s:" + text).
+_F, _S, _M, _V, _D = (zlib.crc32(prefix) for prefix in (b"f:", b"s:", b"m:", b"v:", b"d:"))
+
+
 @lru_cache(maxsize=1 << 18)
 def _part_hashes(text: str) -> tuple[int, ...]:
-    close, loose = _part_keys(text)
-    return tuple(sorted({_hash(k) for k in close | loose}))
+    """The hashes of :func:`_part_keys`' close and loose keys, for building (made
+    directly: the build needs no key strings, nor their cache)."""
+    keys = skeletons(text)
+    out = {zlib.crc32(k.encode(), _S) for k in {*keys, *_deletions(keys[0])}}
+    out.add(zlib.crc32(text.encode(), _F))
+    out.add(zlib.crc32(sound_spelling(text).encode(), _V))
+    if len(text) >= 3:  # as _edit_keys
+        out.update(zlib.crc32(d.encode(), _D) for d in (text, *_deletions(text)))
+    m = phonetic_key(text)
+    if m:
+        out.add(zlib.crc32(m.encode(), _M))
+    return tuple(out)
 
 
 def _keys(p: ParsedName) -> tuple[set[str], set[str]]:
@@ -134,20 +155,19 @@ def name_keys(p: ParsedName) -> set[str]:
     return close | loose
 
 
-def _name_hashes(p: ParsedName) -> set[int]:
-    """Every key of a parsed name, hashed, for building (same keys as :func:`_keys`)."""
+def _name_hashes(p: ParsedName, rough: bool) -> set[int]:
+    """Every key of a parsed name, hashed, for building (same keys as :func:`_keys`;
+    ``rough`` for a name in a script without a romaniser of its own)."""
     out = {_hash("x:" + p.folded)}
     if p.joined:
         out.add(_hash("g:" + p.joined))
     acronym = initials(p)
     if acronym:
         out.add(_hash("i:" + acronym))
-    if p.rough:
+    if rough:
         for part in p.core:
             if len(part.text) > 1:
-                out.update((_hash("f:" + part.text), _hash("v:" + sound_spelling(part.text))))
-                out.update(_hash("s:" + k) for k in part.keys)
-                out.update(map(_hash, _edit_keys(part.text)))
+                out.update(_rough_part_hashes(part.text))
         return out
     for part in p.core:
         if len(part.text) > 1:
@@ -157,8 +177,165 @@ def _name_hashes(p: ParsedName) -> set[int]:
     return out
 
 
+def _rough_part_hashes(text: str) -> set[int]:
+    """The keys of a part of a name in a script without a romaniser of its own, hashed."""
+    keys = {"f:" + text, "v:" + sound_spelling(text), *("s:" + k for k in skeletons(text)), *_edit_keys(text)}
+    return {_hash(k) for k in keys}
+
+
+def _folded_hashes(folded: str, rough: bool) -> tuple[int, set[int]] | None:
+    """(core parts, key hashes) of a folded name, as :func:`_name_hashes` of its parse
+    gives them; ``None`` if it has no core part."""
+    if " " in folded or MAX_TOKENS < 1:
+        pn = parse_folded(folded)
+        return (len(pn.core), _name_hashes(pn, rough)) if pn.core else None
+    # One word (most gazetteer names): its only core part, its joined form, no
+    # initials; the same keys without making the parse.
+    out = {_hash("x:" + folded), _hash("g:" + folded)}
+    if len(folded) > 1:
+        if rough:
+            out.update(_rough_part_hashes(folded))
+        else:
+            out.update(_part_hashes(folded))
+    return 1, out
+
+
 def _hash(key: str) -> int:
     return zlib.crc32(key.encode())
+
+
+class _Built:
+    """The columns of the indexed names of some entities, and each name's key hashes
+    (``counts[i]`` of them for name ``i``, one after another in ``hashes``)."""
+
+    __slots__ = ("name_entity", "name_pos", "folded", "script", "core", "hashes", "counts")
+
+    def __init__(self) -> None:
+        self.name_entity = array("I")
+        self.name_pos = array("I")
+        self.folded: list[str] = []
+        self.script = bytearray()
+        self.core = bytearray()
+        self.hashes = array("I")
+        self.counts = array("I")
+
+
+def _build_names(
+    names: Sequence[Sequence[str]], first: int, progress: Callable[[int, int], None] | None = None
+) -> _Built:
+    """Fold, parse and key the names of entities ``first``, ``first + 1``, ... (``names[k]``
+    are those of entity ``first + k``); a name whose fold the entity already has is skipped."""
+    out = _Built()
+    total = len(names)
+    with gc_paused():  # every name makes objects, none of them in cycles
+        for k, ent_names in enumerate(names):
+            seen: set[str] = set()
+            for pos, name in enumerate(ent_names):
+                folded = fold(name)
+                if not folded or folded in seen:
+                    continue
+                script = main_script(name)
+                keyed = _folded_hashes(folded, script == "other")
+                if keyed is None:
+                    continue
+                core, hashes = keyed
+                code = is_code(name)
+                if code:
+                    hashes = {_hash("x:" + folded)}  # a code matches only as written: "Urai" is not "URA"
+                seen.add(folded)
+                out.name_entity.append(first + k)
+                out.name_pos.append(pos)
+                out.folded.append(folded)
+                out.script.append(_SCRIPT_CODE[script] | (_CODE if code else 0))
+                out.core.append(min(255, core))
+                out.hashes.extend(hashes)
+                out.counts.append(len(hashes))
+            if progress is not None and (k % 2000 == 0 or k == total - 1):
+                progress(k + 1, total)
+    return out
+
+
+def _extend(into: _Built, part: _Built) -> None:
+    into.name_entity.extend(part.name_entity)
+    into.name_pos.extend(part.name_pos)
+    into.folded.extend(part.folded)
+    into.script.extend(part.script)
+    into.core.extend(part.core)
+    into.hashes.extend(part.hashes)
+    into.counts.extend(part.counts)
+
+
+def _build_processes(names: Sequence[Sequence[str]]) -> int:
+    """How many processes build by default: more than one only for a large gazetteer,
+    where forking (no pickling of the names, no main-module guard needed) is possible."""
+    if "fork" not in multiprocessing.get_all_start_methods() or sum(map(len, names)) < _PARALLEL_NAMES:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        cpus = os.cpu_count() or 1
+    return max(1, min(_MAX_PROCESSES, cpus))
+
+
+def _build_in_processes(
+    names: Sequence[Sequence[str]], workers: int, progress: Callable[[int, int], None] | None
+) -> _Built:
+    """:func:`_build_names` over runs of entities in worker processes, joined in order."""
+    total = len(names)
+    # A few runs per worker, so that one slow run does not leave the others idle.
+    step = max(1, -(-total // (workers * 4)))
+    runs = [(lo, min(total, lo + step)) for lo in range(0, total, step)]
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    out = _Built()
+    with ctx.Pool(workers, initializer=_init_build_worker, initargs=(names,)) as pool:
+        for (_, hi), part in zip(runs, pool.imap(_build_run, runs)):
+            _extend(out, part)
+            if progress is not None:
+                progress(hi, total)
+    return out
+
+
+_worker_names: Sequence[Sequence[str]] = ()
+
+
+def _init_build_worker(names: Sequence[Sequence[str]]) -> None:
+    global _worker_names
+    _worker_names = names
+
+
+def _build_run(run: tuple[int, int]) -> _Built:
+    lo, hi = run
+    return _build_names(_worker_names[lo:hi], lo)
+
+
+def _postings(hashes: array[int], counts: array[int]) -> tuple[array[int], array[int], array[int]]:
+    """The sorted key hashes, each key's start in the postings, and the postings (name
+    positions, ascending within a key), from each name's hashes in name order."""
+    # numpy sorts the (hash, name) pairs, tens of millions for GeoNames' cities500, in C:
+    # a dict of Python lists per key took most of the build time and memory.
+    import numpy as np
+
+    if not hashes:
+        return array("I"), array("I", [0]), array("I")
+    word = np.uintc  # the C unsigned int of array("I")
+    names = np.repeat(np.arange(len(counts), dtype=np.uint64), np.frombuffer(counts, dtype=word))
+    pairs = (np.frombuffer(hashes, dtype=word).astype(np.uint64) << np.uint64(32)) | names
+    del names
+    pairs.sort()
+    key = (pairs >> np.uint64(32)).astype(word)
+    postings = (pairs & np.uint64(0xFFFFFFFF)).astype(word)
+    del pairs
+    starts = np.flatnonzero(key[1:] != key[:-1]) + 1
+    key_hash = key[np.concatenate(([0], starts))]
+    key_start = np.concatenate(([0], starts, [len(key)])).astype(word)
+    return _from_numpy(key_hash), _from_numpy(key_start), _from_numpy(postings)
+
+
+def _from_numpy(a: Any) -> array[int]:
+    out = array("I")
+    out.frombytes(a.tobytes())  # a is of dtype uintc
+    return out
 
 
 class _Parsed(Sequence[ParsedName]):
@@ -207,52 +384,34 @@ class Index:
     Args:
         gazetteer: the entities to index.
         progress: called as ``progress(done, total)`` while building, if given.
+        processes: how many worker processes fold and key the names (forked where
+            the platform allows); 1 builds in this process. By default 1 for fewer
+            than 50,000 names or where processes cannot be forked, else up to 2,
+            as the CPUs this process may use allow; always 1 in a daemonic process
+            (a multiprocessing or Dask worker). The index is the same either way.
     """
 
-    def __init__(self, gazetteer: Gazetteer, *, progress: Callable[[int, int], None] | None = None) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        processes: int | None = None,
+    ) -> None:
         self.gazetteer = gazetteer
         self.entities: list[Entity] = list(gazetteer)
-        self._name_entity = array("I")
-        self._name_pos = array("I")
-        self._folded: list[str] = []
-        self._script = bytearray()
-        self._core = bytearray()
-        buckets: dict[int, list[int]] = defaultdict(list)
-        total = len(self.entities)
-        for ei, ent in enumerate(self.entities):
-            seen: set[str] = set()
-            for pos, name in enumerate(ent.names):
-                folded = fold(name)
-                if not folded or folded in seen:
-                    continue
-                script = main_script(name)
-                pn = parse_folded(folded)
-                if not pn.core:
-                    continue
-                if script == "other":
-                    pn = replace(pn, script=script, rough=True)
-                code = is_code(name)
-                # A code matches only as written: "Urai" is not the airport code "URA".
-                hashes = {_hash("x:" + folded)} if code else _name_hashes(pn)
-                core = len(pn.core)
-                seen.add(folded)
-                ni = len(self._folded)
-                self._name_entity.append(ei)
-                self._name_pos.append(pos)
-                self._folded.append(folded)
-                self._script.append(_SCRIPT_CODE[script] | (_CODE if code else 0))
-                self._core.append(min(255, core))
-                for h in hashes:
-                    buckets[h].append(ni)
-            if progress is not None and (ei % 2000 == 0 or ei == total - 1):
-                progress(ei + 1, total)
-        self._key_hash = array("I", sorted(buckets))
-        self._key_start = array("I", [0])
-        self._postings = array("I")
-        for h in self._key_hash:
-            self._postings.extend(buckets[h])  # ascending: names were added in order
-            self._key_start.append(len(self._postings))
-        del buckets
+        names = [ent.names for ent in self.entities]
+        workers = _build_processes(names) if processes is None else max(1, processes)
+        if workers > 1 and not multiprocessing.current_process().daemon:  # daemons may not start processes
+            built = _build_in_processes(names, workers, progress)
+        else:
+            built = _build_names(names, 0, progress)
+        self._name_entity = built.name_entity
+        self._name_pos = built.name_pos
+        self._folded: list[str] = built.folded
+        self._script = built.script
+        self._core = built.core
+        self._key_hash, self._key_start, self._postings = _postings(built.hashes, built.counts)
         self._finish()
 
     # -- derived state ----------------------------------------------------

@@ -209,20 +209,31 @@ def _romanize_cyrillic(run: str, word_start: bool, ukrainian: bool) -> str:
             # -ий/-ый endings: press usage writes Dmitry, Zelensky.
             out[-1] = "y"
         else:
-            out.append(_CYRILLIC.get(ch, unidecode(ch).lower()))
+            piece = _CYRILLIC.get(ch)
+            out.append(unidecode(ch).lower() if piece is None else piece)
     return "".join(out)
 
 
-def _fold_other(run: str) -> str:
-    # Letters Unidecode has no reading for become their code point, so that a
-    # name in such a script still matches itself.
-    out = []
-    for ch in run:
+class _OtherTable(dict[str, str]):
+    """Reading of each character of another script, worked out on first sight and kept.
+
+    Letters Unidecode has no reading for become their code point, so that a
+    name in such a script still matches itself.
+    """
+
+    def __missing__(self, ch: str) -> str:
         ascii_ = unidecode(ch)
         if not ascii_.strip() and unicodedata.category(ch).startswith("L"):
             ascii_ = f" u{ord(ch):x} "
-        out.append(ascii_)
-    return "".join(out).lower()
+        self[ch] = ascii_
+        return ascii_
+
+
+_OTHER = _OtherTable()
+
+
+def _fold_other(run: str) -> str:
+    return "".join(map(_OTHER.__getitem__, run)).lower()
 
 
 def _romanize_greek(run: str) -> str:
@@ -234,17 +245,24 @@ def _romanize_greek(run: str) -> str:
     return "".join(_GREEK.get(c, c) for c in low)
 
 
-def _fold_latin(run: str) -> str:
-    out: list[str] = []
-    for ch in run:
+class _LatinTable(dict[str, str]):
+    """ASCII of each Latin letter (diacritics dropped), worked out on first sight and kept."""
+
+    def __missing__(self, ch: str) -> str:
         special = _LATIN_SPECIAL.get(ch)
-        if special is not None:
-            out.append(special)
-            continue
-        base = unicodedata.normalize("NFD", ch)
-        stripped = "".join(c for c in base if not unicodedata.combining(c))
-        out.append(stripped if stripped.isascii() else unidecode(stripped))
-    return "".join(out).lower()
+        if special is None:
+            base = unicodedata.normalize("NFD", ch)
+            stripped = "".join(c for c in base if not unicodedata.combining(c))
+            special = stripped if stripped.isascii() else unidecode(stripped)
+        self[ch] = special
+        return special
+
+
+_LATIN = _LatinTable()
+
+
+def _fold_latin(run: str) -> str:
+    return "".join(map(_LATIN.__getitem__, run)).lower()
 
 
 _ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
@@ -349,7 +367,7 @@ def _fold_cached(text: str) -> str:
     text = _APOSTROPHES.sub("", text)
     if text.isascii():
         return " ".join(_SPLIT.split(text.lower())).strip()
-    ukrainian = any(c in _UKRAINIAN_MARKERS for c in text.lower())
+    ukrainian = not _UKRAINIAN_MARKERS.isdisjoint(text.lower())
     pieces = [_romanize_token(tok, ukrainian) for tok in text.split()]
     return " ".join(_SPLIT.split(" ".join(pieces))).strip()
 
