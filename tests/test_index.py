@@ -142,17 +142,40 @@ def test_index_of_another_gazetteer_is_refused_and_rebuilt(tmp_path: Path) -> No
     assert Index.load(path, g)  # rewritten for this gazetteer
 
 
-def test_crafted_positions_are_refused(tmp_path: Path) -> None:
-    """A file whose header is right but whose postings point past the names."""
-    path, data = _saved(tmp_path)
+def _crafted(data: bytes, section: str, at: int, value: bytes) -> bytes:
+    """The saved index with ``value`` written at byte ``at`` of one section."""
     header_line, rest = data.split(b"\n", 1)
     header = json.loads(header_line)
-    sizes = dict(header["sections"])
-    offset = sum(size for name, size in header["sections"] if name != "postings")
-    postings = bytearray(rest[offset : offset + sizes["postings"]])
-    postings[0:4] = (2**32 - 1).to_bytes(4, "little")
-    path.write_bytes(header_line + b"\n" + rest[:offset] + bytes(postings))
-    with pytest.raises(IndexFileError, match="out of range"):
+    offset = 0
+    for name, size in header["sections"]:
+        if name == section:
+            break
+        offset += size
+    body = bytearray(rest)
+    body[offset + at : offset + at + len(value)] = value
+    return header_line + b"\n" + bytes(body)
+
+
+@pytest.mark.parametrize("vectors", [False, True], ids=["python", "numpy"])
+@pytest.mark.parametrize(
+    "section,at,value,message",
+    [
+        ("postings", 0, (2**32 - 1).to_bytes(4, "little"), "out of range"),
+        ("key_hash", 4, b"\0\0\0\0", "not sorted"),
+        ("key_start", 8, (2**31).to_bytes(4, "little"), "not ordered"),
+        ("script", 0, b"\x07", "scripts"),
+        ("name_pos", 0, (9999).to_bytes(4, "little"), "name positions"),
+    ],
+)
+def test_crafted_files_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, vectors: bool, section: str, at: int, value: bytes, message: str
+) -> None:
+    """A file whose header is right but whose arrays are not: both ways of checking refuse it."""
+    path, data = _saved(tmp_path)
+    path.write_bytes(_crafted(data, section, at, value))
+    if vectors:
+        monkeypatch.setattr("namenorm.index._VECTOR_CHECKS", 0)  # the check large indexes get
+    with pytest.raises(IndexFileError, match=message):
         Index.load(path, Gazetteer.default())
 
 

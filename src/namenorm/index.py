@@ -64,6 +64,8 @@ _MAX_HEADER = 1 << 16
 _PARALLEL_NAMES = 50_000
 _MAX_PROCESSES = 2
 
+# A saved index with more postings than this is checked with numpy when loaded.
+_VECTOR_CHECKS = 1 << 20
 # How many names of a common key a query reads when it has no rarer key.
 _MAX_COMMON_SCAN = 2000
 # Parsed candidate names kept between queries (cleared whole when full).
@@ -645,6 +647,9 @@ class Index:
             raise bad("name arrays")
         if len(self._key_start) != k + 1 or self._key_start[0] != 0 or self._key_start[-1] != len(self._postings):
             raise bad("key offsets")
+        if len(self._postings) > _VECTOR_CHECKS:
+            self._validate_vectors(bad)
+            return
         if any(map(int.__gt__, self._key_start[:-1], self._key_start[1:])):
             raise bad("key offsets not ordered")
         if any(map(int.__ge__, self._key_hash[:-1], self._key_hash[1:])):
@@ -655,6 +660,26 @@ class Index:
             raise bad("scripts")
         names = [len(ent.names) for ent in self.entities]
         if any(pos >= names[ei] for ei, pos in zip(self._name_entity, self._name_pos)):
+            raise bad("name positions")
+
+    def _validate_vectors(self, bad: Callable[[str], IndexFileError]) -> None:
+        """The checks of :meth:`_validate` on a large index, in numpy (the same checks)."""
+        import numpy as np
+
+        m, e = len(self._folded), len(self.entities)
+        start = np.frombuffer(self._key_start, dtype=np.uint32)
+        if np.any(start[:-1] > start[1:]):
+            raise bad("key offsets not ordered")
+        hashes = np.frombuffer(self._key_hash, dtype=np.uint32)
+        if np.any(hashes[:-1] >= hashes[1:]):
+            raise bad("keys not sorted")
+        entity = np.frombuffer(self._name_entity, dtype=np.uint32)
+        if m and (int(np.frombuffer(self._postings, dtype=np.uint32).max()) >= m or int(entity.max()) >= e):
+            raise bad("positions out of range")
+        if int((np.frombuffer(bytes(self._script), dtype=np.uint8) & (0xFF ^ _CODE)).max(initial=0)) >= len(_SCRIPTS):
+            raise bad("scripts")
+        names = np.array([len(ent.names) for ent in self.entities], dtype=np.int64)
+        if m and np.any(np.frombuffer(self._name_pos, dtype=np.uint32) >= names[entity]):
             raise bad("name positions")
 
 
