@@ -39,9 +39,9 @@ def test_index_agrees_with_brute_force() -> None:
     """The best score through the index against scoring every name with the same scorer.
 
     On the curated part of the gazetteer (2,200 names) with 250 perturbed names,
-    the index finds the best-scoring name for about 92% of the queries (measured:
-    8.4% differ with 5 candidate entities of 4 names each, 9 of those 21 still on
-    the same entity; 13.7% on another seed's 300 queries); the rest get a name a
+    the index finds the best-scoring name for about 95% of the queries (measured:
+    4.8% differ with 5 candidate entities of 4 names each, 5 of those 12 still on
+    the same entity; 6.0% on another seed's 300 queries); the rest get a name a
     little lower. Queries are harsh: a letter dropped or changed anywhere.
     """
     g = Gazetteer([e for e in Gazetteer.default() if not e.id.startswith("gn:") and e.kind != "country"])
