@@ -144,3 +144,20 @@ def test_cli_keeps_every_good_line_in_order(tmp_path: Path) -> None:
     err = proc.stderr.decode()
     assert "line 2" in err and "line 5" in err and "line 6" in err
     assert "Traceback" not in err
+
+
+def test_gazetteer_checksum_is_the_same_under_any_hash_seed(tmp_path: Path) -> None:
+    # Historic names that a record lists only under "historic" join its names in the
+    # file's order, never in a set's: the checksum (and a saved index) must not vary.
+    src = tmp_path / "g.jsonl"
+    record = {"id": "gn:2210247", "type": "place", "name": "Tripoli", "names": ["Tarabulus"],
+              "historic": ["Oea", "Tripoli of Barbary", "Tarablus al-Gharb", "Trablous"]}
+    src.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    code = f"import namenorm; g = namenorm.Gazetteer.load({str(src)!r}); print(g.checksum, list(g)[0].names)"
+    outs = set()
+    for seed in ("0", "1", "12345", "999"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        outs.add(proc.stdout)
+    assert len(outs) == 1, outs

@@ -350,9 +350,10 @@ def entity_from_dict(d: object, ctx: _Ctx) -> Entity:
         if not isinstance(val, list) or not all(isinstance(x, str) for x in val):
             raise ctx.error("expected a list of strings", key)
     b.sources = list(lists.get("sources", ()))
-    b.historic = set(lists.get("historic", ()))
+    historic = lists.get("historic", ())
+    b.historic = set(historic)
     b.ambiguous = set(lists.get("ambiguous", ()))
-    for h in b.historic:
+    for h in historic:  # in the file's order: names (and the checksum) must not vary between runs
         b.add_name(h)
     return b.build()
 
