@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from namenorm import normalize
+from namenorm.keys import skeletons
 
 
 @pytest.mark.parametrize("text,normal", load_table("normalize_latin.csv"), ids=str)
@@ -70,3 +71,20 @@ def test_idempotent_and_ascii(text: str) -> None:
     if once is not None:
         assert once.isascii()
         assert normalize(once) == once
+
+
+@pytest.mark.parametrize(
+    "same,other",
+    [("salahuddin", "salahaldin"), ("fahrettin", "fakhraddin"), ("nureddine", "nuruddin")],
+)
+def test_al_din_written_into_a_name_is_one_form(same: str, other: str) -> None:
+    assert skeletons(same)[0] == skeletons(other)[0]
+
+
+@pytest.mark.parametrize(
+    "name,skeleton",
+    [("putin", "BTN"), ("rasputin", "RSBTN"), ("martin", "MRTN"), ("konstantin", "KNSTNTN"),
+     ("aladdin", "ALDN"), ("goldin", "KLDN")],
+)
+def test_other_names_ending_in_tin_or_din_keep_their_consonants(name: str, skeleton: str) -> None:
+    assert skeletons(name)[0] == skeleton

@@ -73,6 +73,8 @@ _PRE_RULES: tuple[tuple[str, re.Pattern[str], Any], ...] = (
     ("t", re.compile(r"tch|tsj"), "ch"),  # English tch, Dutch tsj (Petrovitsj)
     ("t", re.compile(r"t[sz]"), "z"),  # Russian ц = German z: Shults = Schulz, Kholts = Holz
     ("", re.compile(r"dzh|dj|zh"), "j"),
+    # "al-Din" written into a name: Salahuddin, Fahrettin, Nureddine = Salah-din...
+    ("in", re.compile(r"(?<=[a-z]{3})[aeiu][ldt][dt]ine?$"), "din"),
 )
 
 

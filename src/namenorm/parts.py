@@ -37,9 +37,14 @@ from namenorm.normalize import fold, script_of
 __all__ = ["Part", "ParsedName", "parse"]
 
 _ARTICLES = frozenset(
-    "al el il ul ar er as es ash esh ad ed an en at et az ez ath adh".split()
+    "al el il ul ud ar er as es ash esh ad ed an en at et az ez ath adh".split()
 )
-_NASAB = frozenset("bin ibn ben bint ould walad ibnu".split())
+# "bn" is بن romanised without its unwritten vowel.
+_NASAB = frozenset("bin ibn ben bint ould walad ibnu bn".split())
+# "X al-Din" is one name (Salah al-Din = Salahuddin = Selahattin, Fakhr al-Din =
+# Fahrettin): "din" after an article, or the article and "din" written as one word.
+_DIN = frozenset("din deen dine diin".split())
+_DIN_WORD = re.compile(r"^[aeiu][ldt][dt]ine?$")
 _OTHER_PARTICLES = frozenset(
     "de da di del della der den van von le la du des dos do of the y e and und et".split()
 )
@@ -145,6 +150,17 @@ def parse_folded(folded: str, strip_titles: bool = True) -> ParsedName:
             role = ""
             i += 2
             continue
+        if nxt is not None and tok not in _PARTICLES_ALL and not tok.isdigit():
+            if _DIN_WORD.match(nxt):  # "Nour Eddine", "Salah Uddin"
+                parts.append(_make_part(tok + "din", role=role))
+                role = ""
+                i += 2
+                continue
+            if nxt in _ARTICLES and i + 2 < len(rest) and rest[i + 2] in _DIN:  # "Salah al-Din"
+                parts.append(_make_part(tok + "din", role=role))
+                role = ""
+                i += 3
+                continue
         if tok in _JOINERS and nxt is not None:
             # abd + (al) + next, abu + (al) + next: one name part.
             j = i + 1

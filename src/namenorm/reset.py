@@ -22,6 +22,7 @@ def reset_caches() -> None:
     parts.parse.cache_clear()
     mods["namenorm.score"]._part_similarity.cache_clear()
     mods["namenorm.score"]._spelling_similarity.cache_clear()
+    mods["namenorm.score"]._arabic_similarity.cache_clear()
     mods["namenorm.index"]._part_keys.cache_clear()
     mods["namenorm.index"]._part_hashes.cache_clear()
     mods["namenorm.resolve"]._reset_default()

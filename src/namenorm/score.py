@@ -92,7 +92,7 @@ class PairScore:
     a: str
     b: str
     score: float
-    method: str  #: "exact", "spelling", "sound", "skeleton", "initial"
+    method: str  #: "exact", "spelling", "sound", "arabic sound", "skeleton", "initial"
     key: str = ""  #: the skeleton that matched, for "skeleton"
 
 
@@ -173,7 +173,41 @@ def _spelling_similarity(a: str, b: str) -> tuple[float, str, str]:
     return Indel.normalized_similarity(a, b), "spelling", ""
 
 
+# What Arabic script cannot tell apart: it writes no e or o (a name comes back
+# with i and u: Conte = كونتي = kunti, Maio = مايو = mayu), no p and no v.
+_ARABIC_VIEW = str.maketrans("eopv", "iubf")
+
+
+@lru_cache(maxsize=65536)
+def _arabic_similarity(a: str, b: str) -> tuple[float, str, str]:
+    """:func:`_part_similarity` for a part romanised from Arabic script against one
+    written in another script: the sound spellings are also compared as Arabic
+    script would write both ("arabic sound"), and the skeleton's spelling doubt
+    counts from the better of the two."""
+    best = _part_similarity(a, b)
+    if best[1] in ("exact", "initial"):
+        return best
+    sa, sb = sound_spelling(a).translate(_ARABIC_VIEW), sound_spelling(b).translate(_ARABIC_VIEW)
+    view = Indel.normalized_similarity(sa, sb)
+    if view * SOUND_FACTOR > best[0]:
+        best = (view * SOUND_FACTOR, "arabic sound", "")
+    skeleton, key = _best_skeleton(skeletons(a), skeletons(b))
+    skeleton -= SPELLING_DOUBT * (1.0 - max(view, Indel.normalized_similarity(a, b)))
+    if skeleton > best[0]:
+        best = (skeleton, "skeleton", key)
+    return best
+
+
 _Similarity = Callable[[str, str], tuple[float, str, str]]
+
+
+def _similarity(pa: ParsedName, pb: ParsedName) -> _Similarity:
+    """How parts of these two names are compared."""
+    if pa.rough != pb.rough:
+        return _spelling_similarity
+    if (pa.script == "arabic") != (pb.script == "arabic"):
+        return _arabic_similarity
+    return _part_similarity
 
 
 def _align(ca: tuple[Part, ...], cb: tuple[Part, ...], sim: _Similarity = _part_similarity) -> Comparison:
@@ -304,7 +338,7 @@ def compare_score(pa: ParsedName, pb: ParsedName) -> tuple[float, int]:
         return (factor if pa.folded else 0.0), 0
     if not pa.core or not pb.core:
         return 0.0, 0
-    score, extra = _align_score(pa.core, pb.core, _spelling_similarity if rough else _part_similarity)
+    score, extra = _align_score(pa.core, pb.core, _similarity(pa, pb))
     if (len(pa.core) != len(pb.core) or rough) and score < 1.0:
         joined = _joined(pa, pb, score, skeletons=not rough)
         if joined is not None and joined.score > score:
@@ -322,7 +356,7 @@ def compare_parsed(pa: ParsedName, pb: ParsedName) -> Comparison:
         return Comparison(factor if pa.folded else 0.0, "exact")
     if not pa.core or not pb.core:
         return Comparison(0.0, "parts")
-    result = _align(pa.core, pb.core, _spelling_similarity if rough else _part_similarity)
+    result = _align(pa.core, pb.core, _similarity(pa, pb))
     if (len(pa.core) != len(pb.core) or rough) and result.score < 1.0:
         joined = _joined(pa, pb, result.score, skeletons=not rough)
         if joined is not None and joined.score > result.score:
