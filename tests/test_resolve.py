@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SEED, load_table
+from conftest import DATA, SEED, load_table
 
 import namenorm
 from namenorm import DEFAULT_THRESHOLD, Gazetteer, Resolver
@@ -129,3 +129,27 @@ def test_a_bare_name_shared_by_a_town_and_its_district_is_the_town() -> None:
     m = namenorm.resolve("Kufra")
     assert m is not None and "town" in m.entity.kind
     assert {c.entity.kind for c in namenorm.candidates("Kufra", limit=2)} >= {"district"}
+
+
+# The built-in gazetteer's reference names alone (tests/data/libya_one_name.csv): a
+# query that says what kind of place it means gets that kind, in Latin or Arabic.
+KIND_QUERIES = [
+    ("Darna District", "Q26124"),
+    ("Derna", "nn:derna"),
+    ("Sebha District", "Q26132"),
+    ("شعبية سبها", "Q26132"),
+    ("سبها", "nn:sabha"),
+    ("Al Marj District", "Q26023"),
+    ("شعبية المرج", "Q26023"),
+    ("Marj", "nn:marj"),
+    ("شعبية غات", "Q48236"),
+    ("Jufra airbase", "nn:al-jufra-air-base"),
+    ("قاعدة الجفرة الجوية", "nn:al-jufra-air-base"),
+]
+
+
+@pytest.mark.parametrize("query,expected", KIND_QUERIES, ids=str)
+def test_a_query_that_names_a_kind_of_place_gets_that_kind(query: str, expected: str) -> None:
+    r = Resolver(Gazetteer.load(DATA / "libya_one_name.csv"))
+    m = r.resolve(query)
+    assert m is not None and m.entity.id == expected, m

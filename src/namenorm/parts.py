@@ -78,6 +78,9 @@ DESIGNATORS = frozenset(
     municipio concelho comune gemeinde selo poselok posyolok stanitsa derevnya
     khutor qishloq kishlak ilce mahalle mahallesi amphoe changwat tambon phumi
     kampung kampong nagar hsien xian shih cun machi mura
+    shabia shabiya shaabiya shabiyat baldia baladiya baladiyah baladiyat mahafza
+    muhafaza muhafazah muhafazat walaya wilaya wilayah wilayat mantqa mantiqa
+    mantiqat qada jawia jawiya jawiyya juia haql
     """.split()
 )
 # Count as titles only in front of one: "Turkish Foreign Minister", not "Turkish Armed Forces".

@@ -8,7 +8,7 @@ import os
 import threading
 import warnings
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -18,7 +18,7 @@ from namenorm._config import MAX_CANDIDATES, RESULT_CACHE
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer
 from namenorm.index import Index, IndexFileError
 from namenorm.normalize import _check_str, fold
-from namenorm.parts import ParsedName, initials, main_script, parse
+from namenorm.parts import DESIGNATORS, ParsedName, initials, main_script, parse
 from namenorm.score import ACRONYM, CROSS_SCRIPT, DEFAULT_THRESHOLD, Comparison, compare_parsed, compare_score
 
 __all__ = ["Match", "Resolver", "IndexWarning", "resolve", "resolve_many", "candidates", "default_resolver"]
@@ -29,6 +29,38 @@ class IndexWarning(UserWarning):
 
 # What each unmatched part costs a place or a body, on top of the score.
 PLACE_EXTRA = 0.1
+
+# What a place or body loses when the query says what kind it is ("Derna District")
+# and its name does not: enough to put the district before the town.
+DESIGNATOR_MISS = 0.03
+
+
+# Words for one kind in several languages and spellings, as one.
+_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "airbase": ("air", "base"), "qada": ("base",),
+    **dict.fromkeys("jawia jawiya jawiyya juia".split(), ("air",)),
+    **dict.fromkeys("shabia shabiya shaabiya shabiyat".split(), ("district",)),
+    **dict.fromkeys("baldia baladiya baladiyah baladiyat".split(), ("municipality",)),
+    **dict.fromkeys(
+        "province mahafza muhafaza muhafazah muhafazat walaya wilaya wilayah wilayat".split(), ("governorate",)
+    ),
+    **dict.fromkeys("harbour harbor".split(), ("port",)),
+}
+
+
+def _kinds(p: ParsedName) -> set[str]:
+    return {
+        word for x in p.parts if x.optional and x.text in DESIGNATORS for word in _KIND_WORDS.get(x.text, (x.text,))
+    }
+
+
+def _missing_designator(query: ParsedName, target: ParsedName) -> str:
+    """The query's words for a kind of place or body ("district", "air base",
+    "shabia") that the target's name does not say too ("" when it does, or the
+    query has none)."""
+    said = _kinds(query)
+    return " ".join(sorted(said - _kinds(target))) if said else ""
+
 
 # Two candidates closer than this are a tie that population, then gazetteer order, decide.
 _TIE = 0.02
@@ -172,6 +204,10 @@ class Resolver:
         if comp.extra and kind != "person":
             score = comp.score * (1.0 - PLACE_EXTRA * len(comp.extra))
             comp = Comparison(score, comp.method, comp.pairs, comp.extra, True)
+        if kind != "person":
+            missing = _missing_designator(query, target)
+            if missing:
+                comp = replace(comp, score=comp.score * (1.0 - DESIGNATOR_MISS), note=f"not a {missing}")
         return comp
 
     def _score(self, query: ParsedName, ni: int) -> float:
@@ -184,8 +220,11 @@ class Resolver:
         if query.acronym and kind != "person" and len(query.core) == 1 and query.core[0].text == initials(target):
             return ACRONYM
         score, extra = compare_score(query, target)
-        if extra and kind != "person":
-            score *= 1.0 - PLACE_EXTRA * extra
+        if kind != "person":
+            if extra:
+                score *= 1.0 - PLACE_EXTRA * extra
+            if _missing_designator(query, target):
+                score *= 1.0 - DESIGNATOR_MISS
         return score
 
     def with_threshold(self, threshold: float) -> Resolver:

@@ -105,9 +105,14 @@ class Comparison:
     pairs: tuple[PairScore, ...] = ()
     extra: tuple[str, ...] = ()  #: unpaired parts of the longer name
     strict_extra: bool = False  #: the resolver charged the unpaired parts of a place or body
+    note: str = ""  #: what else the resolver charged ("not a district")
 
     def explain(self) -> str:
         """A one-line, human-readable account of the score."""
+        text = self._explain_parts()
+        return f"{text}; {self.note}" if self.note else text
+
+    def _explain_parts(self) -> str:
         if self.method == "exact":
             return "same normal form" if self.score == 1.0 else "same normal form, across scripts"
         if self.method == "acronym":
