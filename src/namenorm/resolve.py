@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import re
 import threading
 import warnings
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import files
@@ -60,6 +61,28 @@ def _missing_designator(query: ParsedName, target: ParsedName) -> str:
     query has none)."""
     said = _kinds(query)
     return " ".join(sorted(said - _kinds(target))) if said else ""
+
+
+# A qualified name ("Hude (Oldenburg)") matched by its head alone, the qualifier unchecked.
+QUALIFIED = 0.97
+_IN_PARENTHESES = re.compile(r"^\s*([^()]+?)\s*\(([^()]+)\)\s*$")
+
+
+def _split_qualifier(name: str) -> tuple[str, str] | None:
+    """(head, qualifier) of "Hude (Oldenburg)" or "Zawiya, Libya" (Latin or Arabic comma)."""
+    m = _IN_PARENTHESES.match(name)
+    if m:
+        return m.group(1), m.group(2)
+    for comma in (",", "\u060c"):
+        if name.count(comma) == 1:
+            head, qualifier = (x.strip() for x in name.split(comma))
+            if head and qualifier:
+                return head, qualifier
+    return None
+
+
+def _join_note(a: str, b: str) -> str:
+    return f"{a}; {b}" if a else b
 
 
 # Two candidates closer than this are a tie that population, then gazetteer order, decide.
@@ -303,6 +326,10 @@ class Resolver:
                 pool += [ni for ni in index.acronym(query.core[0].text) if allowed(ni)]
             for ni in pool:
                 consider(ni, self._score(query, ni))
+            qualified = _split_qualifier(name)
+            if qualified is not None:
+                for ni, comp in self._qualified(*qualified, allowed):
+                    consider(ni, comp.score, comp)
         # By score; equal scores by how many names the gazetteer knows an entity
         # by (the more prominent), then gazetteer order.
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -len(index.entities[kv[0]].names), kv[0]))
@@ -328,6 +355,32 @@ class Resolver:
             matched = index.names[ni][1]
             comp = known if known is not None else self.score_name(query or parse(name), ni)
             out.append(Match(name, ent, round(score, 4), matched, self._why(ent, matched, comp, ranked, pos)))
+        return out
+
+    def _qualified(self, head: str, qualifier: str, allowed: Callable[[int], bool]) -> list[tuple[int, Comparison]]:
+        """Places and bodies named by the head of a qualified name ("Zawiya, Libya",
+        "Hude (Oldenburg)", "دايرزبورغ، تينيسي"), scored by the head alone: in full
+        when the qualifier is the place's country or the place itself, else
+        ``QUALIFIED`` times (the qualifier was not checked)."""
+        hp = parse(head)
+        if not hp.core:
+            return []
+        index = self.index
+        where = self._best(qualifier, frozenset({"place"}), None)
+        if where is not None and where.score < self.threshold:
+            where = None
+        out = []
+        for ni in dict.fromkeys(index.exact(fold(head)) + index.candidates(hp, limit=MAX_CANDIDATES)):
+            ent = index.entities[index.entity_of(ni)]
+            if ent.type == "person" or not allowed(ni):
+                continue  # "HAFTAR, Khalifa" is a surname first, not a qualified place
+            comp = self.score_name(hp, ni)
+            if where is not None and (where.entity is ent or (where.entity.country or "?") == ent.country):
+                comp = replace(comp, note=_join_note(comp.note, f"in {where.entity.name}"))
+            else:
+                note = _join_note(comp.note, f"{qualifier!r} not checked")
+                comp = replace(comp, score=comp.score * QUALIFIED, note=note)
+            out.append((ni, comp))
         return out
 
     def _why(self, ent: Entity, matched: str, comp: Comparison, ranked: list[Any], pos: int) -> str:
