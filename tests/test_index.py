@@ -234,3 +234,21 @@ def test_codes_match_only_as_written() -> None:
     assert r.resolve("URA").entity.id == "gn:608668"  # type: ignore[union-attr]
     assert r.resolve("ura").entity.id == "gn:608668"  # type: ignore[union-attr]
     assert all(m.name != "URA" for m in r.candidates("Ural", limit=10))
+
+
+@pytest.mark.parametrize("setting,frozen", [("1", True), ("0", False)])
+def test_a_large_index_leaves_the_collector_alone(
+    monkeypatch: pytest.MonkeyPatch, setting: str, frozen: bool
+) -> None:
+    """A GeoNames-size index moves the objects that exist to the permanent generation
+    (gc.freeze), unless NAMENORM_GC_FREEZE=0; "large" is lowered here to the built-in's size."""
+    import gc
+
+    monkeypatch.setattr("namenorm._gc.FREEZE_NAMES", 1)
+    monkeypatch.setenv("NAMENORM_GC_FREEZE", setting)
+    gc.unfreeze()
+    try:
+        Index(Gazetteer.default())
+        assert (gc.get_freeze_count() > 0) == frozen
+    finally:
+        gc.unfreeze()

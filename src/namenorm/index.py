@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import IO, Any, overload
 
 from namenorm._config import MAX_CANDIDATES, MAX_TOKENS, NAMES_PER_CANDIDATE
-from namenorm._gc import gc_paused
+from namenorm._gc import gc_paused, settle
 from namenorm.gazetteer import Entity, Gazetteer
 from namenorm.keys import first_skeleton, phonetic_key, skeletons, sound_spelling
 from namenorm.normalize import fold
@@ -426,6 +426,7 @@ class Index:
         self._parsed_cache: dict[int, ParsedName] = {}
         self.names: Sequence[tuple[int, str]] = _Names(self)
         self.parsed: Sequence[ParsedName] = _Parsed(self)
+        settle(len(self._folded))  # a GeoNames-size index: out of the collector's way
 
     def __len__(self) -> int:
         return len(self._folded)

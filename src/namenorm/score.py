@@ -15,6 +15,10 @@ How a score is made
    - *sound*: the same on both parts spelled as they sound, vowels kept
      (:func:`namenorm.keys.sound_spelling`: Bay = Bai, Nodzima = Nojima,
      -vich = -witsch), times ``SOUND_FACTOR`` (0.97);
+   - *arabic sound*: for a part romanised from Arabic script against one in
+     another script, both sound spellings as Arabic script would write them
+     (e = i, o = u, p = b, v = f: كونتي = Conte), times ``SOUND_FACTOR``; the
+     skeleton's spelling doubt then counts from the better of the two;
    - *initial*: a one-letter part against a part starting with that letter.
 3. Pairs are taken greedily, best first, until one name runs out of parts.
    When names have several pairs, a pair below ``AGREE`` (0.85) is evidence
