@@ -252,3 +252,16 @@ def test_a_large_index_leaves_the_collector_alone(
         assert (gc.get_freeze_count() > 0) == frozen
     finally:
         gc.unfreeze()
+
+
+def test_numpy_candidates_equal_the_python_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large index ranks candidates with numpy; on the built-in gazetteer (made
+    "large" here) it must choose the same names in the same order."""
+    index = Index(Gazetteer.default())
+    queries = [parse(q) for q in _queries(400, seed=3)] + [parse(q) for q in ("Ali", "Tripoli", "al", "Haftar")]
+    queries = [q for q in queries if q.core]
+    python = [index.candidates(q) for q in queries]
+    monkeypatch.setattr("namenorm.index._VECTOR_CANDIDATES", 1)
+    vectors = Index(Gazetteer.default())
+    assert vectors._vectors() is not None
+    assert [vectors.candidates(q) for q in queries] == python

@@ -64,6 +64,8 @@ _MAX_HEADER = 1 << 16
 _PARALLEL_NAMES = 50_000
 _MAX_PROCESSES = 2
 
+# An index of this many names or more ranks candidates with numpy.
+_VECTOR_CANDIDATES = 50_000
 # A saved index with more postings than this is checked with numpy when loaded.
 _VECTOR_CHECKS = 1 << 20
 # How many names of a common key a query reads when it has no rarer key.
@@ -431,12 +433,18 @@ class Index:
         self._common = max(_COMMON_KEY_MIN, min(_COMMON_KEY_MAX, n // 200))
         self._idf = [0.0] + [math.log(1 + n / k) for k in range(1, self._common + 1)]
         self._parsed_cache: dict[int, ParsedName] = {}
+        self._vec: tuple[Any, Any] | None = None
         self.names: Sequence[tuple[int, str]] = _Names(self)
         self.parsed: Sequence[ParsedName] = _Parsed(self)
         settle(len(self._folded))  # a GeoNames-size index: out of the collector's way
 
     def __len__(self) -> int:
         return len(self._folded)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_vec"] = None  # views of this process's arrays: made again where needed
+        return state
 
     def _span(self, key: str) -> tuple[int, int]:
         """Where a key's names lie in the postings array (an empty span if none)."""
@@ -488,21 +496,20 @@ class Index:
             Name positions, best first; deterministic.
         """
         close, loose = _keys(query)
-        weight: dict[int, float] = defaultdict(float)
         # A key of the whole name written together ("Izumi-Sano" = "Izumisano")
         # stands for every part: it counts once a part.
         whole = float(max(1, len(query.core)))
-        self._accumulate([(k, whole if k[0] in "gj" else 1.0) for k in sorted(close)], weight)
+        spans, wanted = self._key_spans([(k, whole if k[0] in "gj" else 1.0) for k in sorted(close)])
+        vectors = self._vectors() if allow is None else None
+        if vectors is not None:
+            return self._candidates_vectors(vectors, query, spans, wanted, sorted(loose), limit)
+        weight: dict[int, float] = defaultdict(float)
+        self._accumulate(spans, weight)
         # Widen to one-consonant edits and Metaphone (counting half) when the
         # exact keys find too few names, or none that shares most of the
         # query's skeletons: then a consonant was dropped or changed.
-        wanted = 0.0
-        for k in close:
-            if k[0] != "f":
-                start, end = self._span(k)
-                wanted += self._idf[min(end - start or 1, self._common)]
         if len(weight) < limit or max(weight.values(), default=0.0) < 0.6 * wanted:
-            self._accumulate([(k, 0.5) for k in sorted(loose)], weight)
+            self._accumulate(self._key_spans([(k, 0.5) for k in sorted(loose)])[0], weight)
         if not weight:
             return []
         # Parts the query lacks cost, as in the score: "Haftar" is nearer the
@@ -510,19 +517,83 @@ class Index:
         n = len(query.core)
         sizes = self._core
         head = limit * NAMES_PER_CANDIDATE * 8
-        names: Iterable[int] = weight
-        if allow is None and len(weight) > 8 * head:
-            # Many names share a key or two with the query: the best by raw
-            # weight first (in C), which the size adjustment only lowers.
-            names = heapq.nlargest(4 * head, weight, key=weight.__getitem__)
         scored = [
-            (-weight[ni] / (1.0 + 0.3 * abs(sizes[ni] - n)), ni) for ni in names if allow is None or allow(ni)
+            (-w / (1.0 + 0.3 * abs(sizes[ni] - n)), ni) for ni, w in weight.items() if allow is None or allow(ni)
         ]
         # The best few hundred are nearly always enough; sort them all only when not.
         ranked = heapq.nsmallest(head, scored) if len(scored) > 4 * head else sorted(scored)
         chosen = self._choose(ranked, limit)
         if len(chosen) < limit and len(ranked) < len(scored):
             chosen = self._choose(sorted(scored), limit)
+        return [ni for names in chosen.values() for ni in names]
+
+    def _vectors(self) -> tuple[Any, Any] | None:
+        """numpy views of the postings and the names' part counts, for a large index
+        (where ranking candidates in C pays for numpy's call overhead); else None."""
+        if len(self._folded) < _VECTOR_CANDIDATES:
+            return None
+        if self._vec is None:
+            import numpy as np
+
+            self._vec = (np.frombuffer(self._postings, dtype=np.uintc), np.frombuffer(bytes(self._core), np.uint8))
+        return self._vec
+
+    def _candidates_vectors(
+        self,
+        vectors: tuple[Any, Any],
+        query: ParsedName,
+        spans: list[tuple[int, int, float]],
+        wanted: float,
+        loose: list[str],
+        limit: int,
+    ) -> list[int]:
+        """:meth:`candidates` in numpy: the same weights, summed in the same order, and
+        the same ranking (every name ranked, where the other way ranks the best few hundred)."""
+        import numpy as np
+
+        postings, sizes = vectors
+
+        def weigh(spans: list[tuple[int, int, float]]) -> tuple[Any, Any]:
+            if not spans:
+                return np.empty(0, np.uintc), np.empty(0)
+            names = np.concatenate([postings[s:e] for s, e, _ in spans])
+            weights = np.repeat([w for _, _, w in spans], [e - s for s, e, _ in spans])
+            unique, where = np.unique(names, return_inverse=True)
+            return unique, np.bincount(where, weights)
+
+        unique, sums = weigh(spans)
+        if len(unique) < limit or (sums.max() if len(sums) else 0.0) < 0.6 * wanted:
+            unique, sums = weigh(spans + self._key_spans([(k, 0.5) for k in loose])[0])
+        if not len(unique):
+            return []
+        n = len(query.core)
+        score = -sums / (1.0 + 0.3 * np.abs(sizes[unique].astype(np.int64) - n))
+        head = limit * NAMES_PER_CANDIDATE * 8
+
+        def choose(pick: Any) -> dict[int, list[int]]:
+            # _choose, with the entities picked in C: the first `limit` entities in
+            # rank order, then each one's best names.
+            names = unique[pick][np.lexsort((unique[pick], score[pick]))]
+            entities = name_entity[names]
+            _, first = np.unique(entities, return_index=True)
+            keep = np.isin(entities, entities[np.sort(first)[:limit]])
+            chosen: dict[int, list[int]] = {}
+            for ni, ei in zip(names[keep].tolist(), entities[keep].tolist()):
+                got = chosen.setdefault(ei, [])
+                if len(got) < NAMES_PER_CANDIDATE:
+                    got.append(ni)
+            return chosen
+
+        name_entity = np.frombuffer(self._name_entity, dtype=np.uintc)
+        if len(unique) > 4 * head:  # as the other way: the best few hundred only when many
+            best = np.argpartition(score, head - 1)[:head]
+            # Names tied with the last one taken are all taken, as a full sort would rank them.
+            best = np.flatnonzero(score <= score[best].max())
+        else:
+            best = np.arange(len(unique))
+        chosen = choose(best)
+        if len(chosen) < limit and len(best) < len(unique):
+            chosen = choose(np.arange(len(unique)))
         return [ni for names in chosen.values() for ni in names]
 
     def _choose(self, ranked: list[tuple[float, int]], limit: int) -> dict[int, list[int]]:
@@ -550,19 +621,31 @@ class Index:
         """The position (in :attr:`entities`) of the entity name ``ni`` belongs to."""
         return self._name_entity[ni]
 
-    def _accumulate(self, keys: list[tuple[str, float]], weight: dict[int, float]) -> None:
-        """Add each (key, factor)'s weight, ``factor`` times its rarity, to the names it has."""
-        spans = [(e - s, s, e, f) for (k, f) in keys for s, e in (self._span(k),) if e > s]
-        rare = [sp for sp in spans if sp[0] <= self._common]
+    def _key_spans(self, keys: list[tuple[str, float]]) -> tuple[list[tuple[int, int, float]], float]:
+        """(start, end, weight) of the postings to read for these (key, factor) pairs,
+        weight = factor times the key's rarity; and the rarity summed over the keys
+        other than folds (what a name sharing all of them would weigh)."""
+        spans: list[tuple[int, int, int, float]] = []
+        wanted = 0.0
+        idf, common = self._idf, self._common
+        for k, f in keys:
+            start, end = self._span(k)
+            if k[0] != "f":
+                wanted += idf[min(end - start or 1, common)]
+            if end > start:
+                spans.append((end - start, start, end, f))
+        rare = [sp for sp in spans if sp[0] <= common]
         if not rare and spans:
             # Only common keys ("Ali", "San"): the rarest one, read no further
             # than a bounded number of names, so that no query scans them all.
             n, start, end, f = min(spans)
             rare = [(n, start, min(end, start + _MAX_COMMON_SCAN), f)]
-        idf = self._idf
+        return [(start, end, f * idf[min(n, common)]) for n, start, end, f in rare], wanted
+
+    def _accumulate(self, spans: list[tuple[int, int, float]], weight: dict[int, float]) -> None:
+        """Add each span's weight to the names it holds."""
         postings = self._postings
-        for n, start, end, factor in rare:
-            w = factor * idf[min(n, self._common)]
+        for start, end, w in spans:
             for ni in postings[start:end]:
                 weight[ni] += w
 
