@@ -124,6 +124,8 @@ _READING_3 = _reading({"ch": "H", "th": "D", "dh": "D"}, {"g": "K", "c": "K", "z
 # (Bogdanov = بوجدانوف, Giuseppe = جوزيبي, Dengov = دينجوف).
 _READING_4 = _reading({"ch": "S", "th": "T", "dh": "D"}, {"g": "J", "c": "K", "v": "F", "z": "S"}, None, "")
 _REPEAT = re.compile(r"([A-Z0-9])\1+")
+# The letters the readings treat differently; a token without them has one skeleton.
+_READINGS_DIFFER = re.compile(r"[cgjvwz]|[dt]h")
 # re.sub re-reads a template such as r"\1" on every call: a function is 4 times faster.
 _FIRST_GROUP = operator.itemgetter(1)
 
@@ -155,6 +157,9 @@ def skeletons(token: str) -> tuple[str, str, str, str]:
     True
     """
     token = _rewrite(token)
+    if not _READINGS_DIFFER.search(token):
+        one = _skeleton(token, _READING_1)
+        return one, one, one, one
     return (
         _skeleton(token, _READING_1),
         _skeleton(token, _READING_2),
