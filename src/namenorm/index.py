@@ -125,11 +125,21 @@ def _part_hashes(text: str) -> tuple[int, ...]:
     return tuple(out)
 
 
+def _written_together(p: ParsedName) -> set[str]:
+    """The name written as one word, and its core parts alone written so ("Amphoe
+    Bang Phae" is also "bangphae", "I-hsing-hsien" also "ihsing")."""
+    out = {p.joined} if p.joined else set()
+    core = "".join(x.text for x in p.core)
+    if core:
+        out.add(core)
+    return out
+
+
 def _keys(p: ParsedName) -> tuple[set[str], set[str]]:
     """(close keys, loose keys) of a parsed name. A name in a script without a
     romaniser of its own (rough) has its parts' folds, sounds, skeletons and one-letter edits
     and its joined fold."""
-    close: set[str] = {"g:" + p.joined} if p.joined else set()
+    close = {"g:" + w for w in _written_together(p)}
     if p.acronym and p.core:
         close.add("i:" + p.core[0].text)
     loose: set[str] = set()
@@ -162,9 +172,7 @@ def name_keys(p: ParsedName) -> set[str]:
 def _name_hashes(p: ParsedName, rough: bool) -> set[int]:
     """Every key of a parsed name, hashed, for building (same keys as :func:`_keys`;
     ``rough`` for a name in a script without a romaniser of its own)."""
-    out = {_hash("x:" + p.folded)}
-    if p.joined:
-        out.add(_hash("g:" + p.joined))
+    out = {_hash("x:" + p.folded), *(_hash("g:" + w) for w in _written_together(p))}
     acronym = initials(p)
     if acronym:
         out.add(_hash("i:" + acronym))
