@@ -153,3 +153,16 @@ def test_a_query_that_names_a_kind_of_place_gets_that_kind(query: str, expected:
     r = Resolver(Gazetteer.load(DATA / "libya_one_name.csv"))
     m = r.resolve(query)
     assert m is not None and m.entity.id == expected, m
+
+
+# A bare name in Arabic or Cyrillic script is the town, as in Latin script, not the
+# district that shares it: the town's name in that script meets the query exactly.
+@pytest.mark.parametrize(
+    "query,expected",
+    [("بنغازي", "Q40816"), ("Бенгази", "Q40816"), ("درنة", "nn:derna"), ("Дерна", "nn:derna"),
+     ("Benghazi", "Q40816"), ("Derna", "nn:derna")],
+    ids=str,
+)
+def test_a_town_in_any_script_before_its_district(query: str, expected: str) -> None:
+    m = namenorm.resolve(query)
+    assert m is not None and m.entity.id == expected and m.score == 1.0, m

@@ -236,17 +236,21 @@ def _build_names(
     names: Sequence[Sequence[str]], first: int, progress: Callable[[int, int], None] | None = None
 ) -> _Built:
     """Fold, parse and key the names of entities ``first``, ``first + 1``, ... (``names[k]``
-    are those of entity ``first + k``); a name whose fold the entity already has is skipped."""
+    are those of entity ``first + k``); a name whose fold the entity already has in the
+    same script is skipped (in another script it is kept: an Arabic query meets the
+    Arabic name, which scores above a Latin one that folds alike)."""
     out = _Built()
     total = len(names)
     with gc_paused():  # every name makes objects, none of them in cycles
         for k, ent_names in enumerate(names):
-            seen: set[str] = set()
+            seen: set[tuple[str, str]] = set()
             for pos, name in enumerate(ent_names):
                 folded = fold(name)
-                if not folded or folded in seen:
+                if not folded:
                     continue
                 script = main_script(name)
+                if (folded, script) in seen:
+                    continue
                 keyed = _folded_hashes(folded, script == "other")
                 if keyed is None:
                     continue
@@ -254,7 +258,7 @@ def _build_names(
                 code = is_code(name)
                 if code:
                     hashes = {_hash("x:" + folded)}  # a code matches only as written: "Urai" is not "URA"
-                seen.add(folded)
+                seen.add((folded, script))
                 out.name_entity.append(first + k)
                 out.name_pos.append(pos)
                 out.folded.append(folded)
