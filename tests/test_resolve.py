@@ -166,3 +166,11 @@ def test_a_query_that_names_a_kind_of_place_gets_that_kind(query: str, expected:
 def test_a_town_in_any_script_before_its_district(query: str, expected: str) -> None:
     m = namenorm.resolve(query)
     assert m is not None and m.entity.id == expected and m.score == 1.0, m
+
+
+@pytest.mark.parametrize("query,expected,name", load_table("press_spellings.csv"), ids=str)
+def test_arabic_and_russian_press_spellings(query: str, expected: str, name: str) -> None:
+    """Names as the Arabic and Russian press write them, short forms included, resolve
+    on the built-in gazetteer (a regression table: every row was checked by hand)."""
+    m = namenorm.resolve(query)
+    assert m is not None and m.entity.id == expected, (name, m)
