@@ -174,3 +174,16 @@ def test_arabic_and_russian_press_spellings(query: str, expected: str, name: str
     on the built-in gazetteer (a regression table: every row was checked by hand)."""
     m = namenorm.resolve(query)
     assert m is not None and m.entity.id == expected, (name, m)
+
+
+# Family members the gazetteer does not hold are not its famous member, though he has a
+# short form ("Haftar", "Gaddafi") that their surname meets.
+@pytest.mark.parametrize(
+    "query,not_this",
+    [("Ali Haftar", "nn:khalifa-haftar"), ("Mohamed Haftar", "nn:khalifa-haftar"),
+     ("Omar Gaddafi", "Q19878"), ("Aisha Gaddafi", "Q19878"), ("علي حفتر", "nn:khalifa-haftar")],
+    ids=str,
+)
+def test_a_surname_alias_does_not_take_other_family_members(query: str, not_this: str) -> None:
+    m = namenorm.resolve(query)
+    assert m is None or m.entity.id != not_this, m

@@ -633,6 +633,11 @@ class Index:
         """The position (in :attr:`entities`) of the entity name ``ni`` belongs to."""
         return self._name_entity[ni]
 
+    def first_name(self, ei: int) -> int:
+        """The position of entity ``ei``'s first (canonical) name: names are indexed
+        entity by entity, the first of each always."""
+        return bisect.bisect_left(self._name_entity, ei)
+
     def _key_spans(self, keys: list[tuple[str, float]]) -> tuple[list[tuple[int, int, float]], float]:
         """(start, end, weight) of the postings to read for these (key, factor) pairs,
         weight = factor times the key's rarity; and the rarity summed over the keys

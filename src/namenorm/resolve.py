@@ -330,6 +330,8 @@ class Resolver:
             if qualified is not None:
                 for ni, comp in self._qualified(*qualified, allowed):
                     consider(ni, comp.score, comp)
+        if query is not None:
+            self._full_name_decides(query, best)
         # By score; equal scores by how many names the gazetteer knows an entity
         # by (the more prominent), then gazetteer order.
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -len(index.entities[kv[0]].names), kv[0]))
@@ -356,6 +358,23 @@ class Resolver:
             comp = known if known is not None else self.score_name(query or parse(name), ni)
             out.append(Match(name, ent, round(score, 4), matched, self._why(ent, matched, comp, ranked, pos)))
         return out
+
+    def _full_name_decides(self, query: ParsedName, best: dict[int, tuple[float, int, Comparison | None]]) -> None:
+        """A person matched by a shorter name of theirs than the query ("Haftar" for
+        "Ali Haftar") whose full name rejects the query (scores below the threshold)
+        gets the full name's score: the parts the short name leaves out must not
+        contradict it ("Ali" is not "Khalifa", so "Ali Haftar" is not Khalifa Haftar)."""
+        index = self.index
+        for ei, (score, ni, comp) in list(best.items()):
+            if comp is not None or index.entities[ei].type != "person":
+                continue  # an exact fold, or not a person
+            if len(query.core) <= len(index.parsed_name(ni).core):
+                continue
+            first = index.first_name(ei)
+            if first != ni:
+                full = self._score(query, first)
+                if full < min(score, self.threshold):  # the full name rejects the query
+                    best[ei] = (full, first, None)
 
     def _qualified(self, head: str, qualifier: str, allowed: Callable[[int], bool]) -> list[tuple[int, Comparison]]:
         """Places and bodies named by the head of a qualified name ("Zawiya, Libya",
