@@ -220,9 +220,14 @@ def parse(name: str) -> ParsedName:
     script = main_script(name)
     if script != "latin":
         parsed = replace(parsed, script=script, rough=script == "other")
-    if _ACRONYM.match(name.strip()):
+    if is_acronym(name):
         parsed = replace(parsed, acronym=True)
     return parsed
+
+
+def is_acronym(name: str) -> bool:
+    """A name written as capitals of one word, 2 to 6 letters ("NATO", "U.N.")."""
+    return bool(_ACRONYM.match(name.strip()))
 
 
 def is_code(name: str) -> bool:

@@ -19,7 +19,7 @@ from namenorm._config import MAX_CANDIDATES, RESULT_CACHE
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer
 from namenorm.index import Index, IndexFileError
 from namenorm.normalize import _check_str, fold
-from namenorm.parts import DESIGNATORS, ParsedName, initials, main_script, parse
+from namenorm.parts import DESIGNATORS, ParsedName, initials, is_acronym, main_script, parse
 from namenorm.score import ACRONYM, CROSS_SCRIPT, DEFAULT_THRESHOLD, Comparison, compare_parsed, compare_score
 
 __all__ = ["Match", "Resolver", "IndexWarning", "resolve", "resolve_many", "candidates", "default_resolver"]
@@ -219,7 +219,7 @@ class Resolver:
         if target.acronym and target.folded != query.folded:
             return Comparison(0.0, "code")  # a code ("MRA") matches only as written
         kind = index.entities[index.entity_of(ni)].type
-        if query.acronym and kind != "person" and len(query.core) == 1 and query.core[0].text == initials(target):
+        if kind != "person" and self._acronym_of(query, target, ni):
             # "GNA" for the Government of National Accord; not for people, whose
             # names written in capitals ("ALI") are no acronyms.
             return Comparison(ACRONYM, "acronym")
@@ -233,6 +233,20 @@ class Resolver:
                 comp = replace(comp, score=comp.score * (1.0 - DESIGNATOR_MISS), note=f"not a {missing}")
         return comp
 
+    def _acronym_of(self, query: ParsedName, target: ParsedName, ni: int) -> bool:
+        """One name is the acronym of the other: the query in capitals spells the
+        initials of the indexed name ("GNA"), or the indexed name is written in
+        capitals and the query's initials spell it ("North Atlantic Treaty
+        Organization" for "NATO")."""
+        if query.acronym:
+            return len(query.core) == 1 and query.core[0].text == initials(target)
+        if len(target.core) != 1 or len(query.core) < 2:
+            return False
+        if initials(query) != target.folded:
+            return False
+        ei, written = self.index.names[ni]
+        return is_acronym(written)
+
     def _score(self, query: ParsedName, ni: int) -> float:
         """:meth:`score_name`'s score alone, without its explanation (the hot path)."""
         index = self.index
@@ -240,7 +254,7 @@ class Resolver:
         if target.acronym and target.folded != query.folded:
             return 0.0
         kind = index.entities[index.entity_of(ni)].type
-        if query.acronym and kind != "person" and len(query.core) == 1 and query.core[0].text == initials(target):
+        if kind != "person" and self._acronym_of(query, target, ni):
             return ACRONYM
         score, extra = compare_score(query, target)
         if kind != "person":
@@ -324,6 +338,9 @@ class Resolver:
             pool = index.candidates(query, limit=MAX_CANDIDATES, allow=filtered)
             if query.acronym and query.core:
                 pool += [ni for ni in index.acronym(query.core[0].text) if allowed(ni)]
+            elif len(query.core) > 1:
+                spelled = initials(query)  # a name written as these initials ("NATO")
+                pool += [ni for ni in index.exact(spelled) if allowed(ni)] if len(spelled) > 1 else []
             for ni in pool:
                 consider(ni, self._score(query, ni))
             qualified = _split_qualifier(name)
