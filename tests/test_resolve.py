@@ -199,3 +199,16 @@ def test_a_long_form_finds_the_acronym_a_body_is_listed_by(tmp_path: Path) -> No
     ]:
         m = r.resolve(query)
         assert m is not None and m.entity.id == expected and "acronym" in m.why, m
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [("وكالة رويترز", "Q130879"), ("مجموعة فاغنر", "nn:wagner-group"), ("ЧВК Вагнер", "nn:wagner-group")],
+    ids=str,
+)
+def test_words_for_a_kind_of_body_in_arabic_and_russian(query: str, expected: str, tmp_path: Path) -> None:
+    # One reference name each: "agency", "group" are said in the query's own language.
+    src = tmp_path / "bodies.csv"
+    src.write_text("id,type,name\nQ130879,org,Reuters\nnn:wagner-group,org,Wagner Group\n", encoding="utf-8")
+    m = Resolver(Gazetteer.load(src)).resolve(query)
+    assert m is not None and m.entity.id == expected, m

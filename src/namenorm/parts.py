@@ -80,7 +80,8 @@ DESIGNATORS = frozenset(
     kampung kampong nagar hsien xian shih cun machi mura
     shabia shabiya shaabiya shabiyat baldia baladiya baladiyah baladiyat mahafza
     muhafaza muhafazah muhafazat walaya wilaya wilayah wilayat mantqa mantiqa
-    mantiqat qada jawia jawiya jawiyya juia haql
+    mantiqat qada jawia jawiya jawiyya juia haql wakala wakalat agentstvo majmua
+    majmuat gruppa tanzim chvk sharka sharika kompaniya
     """.split()
 )
 # Count as titles only in front of one: "Turkish Foreign Minister", not "Turkish Armed Forces".

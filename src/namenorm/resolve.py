@@ -46,6 +46,9 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
         "province mahafza muhafaza muhafazah muhafazat walaya wilaya wilayah wilayat".split(), ("governorate",)
     ),
     **dict.fromkeys("harbour harbor".split(), ("port",)),
+    **dict.fromkeys("wakala wakalat agentstvo".split(), ("agency",)),
+    **dict.fromkeys("majmua majmuat gruppa tanzim chvk".split(), ("group",)),
+    **dict.fromkeys("sharka sharika kompaniya".split(), ("company",)),
 }
 
 
