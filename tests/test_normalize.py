@@ -88,3 +88,15 @@ def test_al_din_written_into_a_name_is_one_form(same: str, other: str) -> None:
 )
 def test_other_names_ending_in_tin_or_din_keep_their_consonants(name: str, skeleton: str) -> None:
     assert skeletons(name)[0] == skeleton
+
+
+# Kana in Hepburn, as GeoNames romanises these cities' Japanese names (cities15000):
+# small tsu doubles, the long-vowel mark goes, small kana join the syllable before.
+@pytest.mark.parametrize(
+    "text,normal",
+    [("カッシーノ", "kasshino"), ("リエーティ", "rieti"), ("ロンデボッシュ", "rondebosshu"),
+     ("マランジェ", "maranje"), ("シソフォン", "shisofon"), ("ポートコキットラム", "potokokittoramu"),
+     ("とうきょう", "toukyou"), ("ウィーン", "win"), ("レ・ミュロー", "re myuro"), ("툴라", "tulla")],
+)
+def test_kana_in_hepburn_and_hangul_ll(text: str, normal: str) -> None:
+    assert normalize(text) == normal

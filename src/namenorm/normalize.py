@@ -232,8 +232,70 @@ class _OtherTable(dict[str, str]):
 _OTHER = _OtherTable()
 
 
+# Japanese kana in Hepburn, as GeoNames and the press romanise names (Unidecode reads
+# "カッシーノ" as "katsushi-no"; Hepburn as "kasshino"). Katakana here, hiragana by offset.
+_KANA = dict(zip(
+    "アイウエオカキクケコガギグゲゴサシスセソザジズゼゾタチツテトダヂヅデドナニヌネノ"
+    "ハヒフヘホバビブベボパピプペポマミムメモヤユヨラリルレロワヰヱヲンヴ",
+    "a i u e o ka ki ku ke ko ga gi gu ge go sa shi su se so za ji zu ze zo ta chi tsu te to "
+    "da ji zu de do na ni nu ne no ha hi fu he ho ba bi bu be bo pa pi pu pe po ma mi mu me mo "
+    "ya yu yo ra ri ru re ro wa i e o n vu".split(),
+))
+_SMALL_Y = {"ャ": "a", "ュ": "u", "ョ": "o"}  # after an i-syllable: kya, sha, ju
+_SMALL_VOWEL = {"ァ": "a", "ィ": "i", "ゥ": "u", "ェ": "e", "ォ": "o"}  # ti, fo, she, wi, va
+_KANA_MARKS = {"ッ", "ー", "・"}
+_HIRAGANA_TO_KATAKANA = {c: c + 0x60 for c in range(0x3041, 0x3097)}
+
+
+def _is_kana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u30ff"
+
+
+def _romanize_kana(run: str) -> str:
+    """A run of kana in Hepburn: long-vowel marks dropped, a small tsu doubles the
+    next consonant, small ya/yu/yo and small vowels join the syllable before."""
+    out: list[str] = []
+    double = False
+    for ch in run.translate(_HIRAGANA_TO_KATAKANA):
+        if ch == "ッ":
+            double = True
+            continue
+        if ch == "ー":
+            continue
+        if ch == "・":
+            out.append(" ")
+            continue
+        if out and (ch in _SMALL_Y or ch in _SMALL_VOWEL):
+            prev = out.pop()
+            if ch in _SMALL_Y:
+                vowel = _SMALL_Y[ch]
+                syllable = prev[:-1] + vowel if prev.endswith(("shi", "chi", "ji")) else prev[:-1] + "y" + vowel
+            else:
+                vowel = _SMALL_VOWEL[ch]
+                syllable = "w" + vowel if prev == "u" else "y" + vowel if prev == "i" else prev[:-1] + vowel
+            out.append(syllable)
+            continue
+        roman = _KANA.get(ch)
+        if roman is None:
+            roman = _OTHER[ch]
+        if double and roman[:1].isalpha() and roman[0] not in "aeiou":
+            roman = ("t" + roman) if roman.startswith("ch") else roman[0] + roman
+        double = False
+        out.append(roman)
+    return "".join(out)
+
+
 def _fold_other(run: str) -> str:
-    return "".join(map(_OTHER.__getitem__, run)).lower()
+    if any(map(_is_kana, run)):
+        # Kana runs in Hepburn, anything else in the run through Unidecode.
+        pieces = re.split(r"([\u3041-\u30ff]+)", run)
+        return "".join(
+            _romanize_kana(p) if p and _is_kana(p[0]) else "".join(map(_OTHER.__getitem__, p)) for p in pieces
+        ).lower()
+    text = "".join(map(_OTHER.__getitem__, run)).lower()
+    if "lr" in text and any("\uac00" <= ch <= "\ud7a3" for ch in run):
+        text = text.replace("lr", "ll")  # Hangul ㄹ + ㄹ is read ll: 툴라 = tulla, 살라가 = sallaga
+    return text
 
 
 def _romanize_greek(run: str) -> str:
