@@ -9,7 +9,8 @@ The pipeline, in order:
    (:func:`_romanize_arabic`), Cyrillic (Russian, Ukrainian, Serbian, ...) and
    Greek with tables close to BGN/PCGN and to press usage, Latin by folding
    diacritics and special letters (Turkish ``ı``, German ``ß``, Polish ``ł``, ...),
-   anything else through Unidecode. Mixed-script tokens such as ``Çavuşoغلlu``
+   Japanese kana in Hepburn (:func:`_romanize_kana`), anything else through
+   Unidecode (Hangul with ``ㄹㄹ`` read ``ll``). Mixed-script tokens such as ``Çavuşoغلlu``
    are romanised run by run, so the Arabic letters become ``gh``/``l`` in place.
 4. Lower-case; apostrophes and the marks for ayn and hamza are dropped inside a
    word; any other punctuation separates tokens.
