@@ -42,7 +42,7 @@ def test_index_agrees_with_brute_force() -> None:
     On the curated part of the gazetteer (2,200 names) with 250 perturbed names,
     the index finds the best-scoring name for about 95% of the queries (measured:
     3.6% differ with 5 candidate entities of 4 names each, 3 of those 9 still on
-    the same entity; 5.3% on another seed's 300 queries); the rest get a name a
+    the same entity; 5.0% on another seed's 300 queries); the rest get a name a
     little lower. Queries are harsh: a letter dropped or changed anywhere.
     """
     g = Gazetteer([e for e in Gazetteer.default() if not e.id.startswith("gn:") and e.kind != "country"])
