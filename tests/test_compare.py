@@ -72,3 +72,12 @@ def test_score_only_path_equals_the_explained_one() -> None:
         score, extra = compare_score(pa, pb)
         assert score == pytest.approx(full.score, abs=1e-12), (a, b)
         assert extra == (0 if full.method == "joined" else len(full.extra)), (a, b)
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [("大石", "恩施"), ("木渎镇", "木耳镇"), ("山県市", "鞍山市")],  # Dashi, Enshi; Mudu, Mu'er; Yamagata, Anshan
+)
+def test_syllables_of_a_script_read_through_unidecode_are_no_particles(a: str, b: str) -> None:
+    # "da", "du", "an" are Unidecode syllables here, not the particles of Latin-script names.
+    assert compare(a, b) < DEFAULT_THRESHOLD, explain_compare(a, b).explain()

@@ -199,7 +199,7 @@ def _folded_hashes(folded: str, rough: bool) -> tuple[int, set[int]] | None:
     """(core parts, key hashes) of a folded name, as :func:`_name_hashes` of its parse
     gives them; ``None`` if it has no core part."""
     if " " in folded or MAX_TOKENS < 1:
-        pn = parse_folded(folded)
+        pn = parse_folded(folded, plain=rough)
         return (len(pn.core), _name_hashes(pn, rough)) if pn.core else None
     # One word (most gazetteer names): its only core part, its joined form, no
     # initials; the same keys without making the parse.
@@ -474,9 +474,9 @@ class Index:
         """The parsed form of name ``ni`` (parsed again from its fold, and kept a while)."""
         pn = self._parsed_cache.get(ni)
         if pn is None:
-            pn = parse_folded(self._folded[ni])
             code = self._script[ni]
             script = _SCRIPTS[code & ~_CODE]
+            pn = parse_folded(self._folded[ni], plain=script == "other")
             if script != "latin":
                 pn = replace(pn, script=script, rough=script == "other")
             if code & _CODE:

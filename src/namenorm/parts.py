@@ -128,10 +128,16 @@ def _make_part(text: str, optional: bool = False, role: str = "") -> Part:
 
 
 @lru_cache(maxsize=65536)
-def parse_folded(folded: str, strip_titles: bool = True) -> ParsedName:
+def parse_folded(folded: str, strip_titles: bool = True, plain: bool = False) -> ParsedName:
     """Parse an already folded name (see :func:`parse`); ``strip_titles=False`` keeps
-    words in front that look like titles (for "SURNAME, Given" names: "KING, Sam")."""
+    words in front that look like titles (for "SURNAME, Given" names: "KING, Sam").
+    ``plain=True`` for a name read through Unidecode (CJK, Indic, ...): every word is
+    a part, for its syllables are no titles, particles or designators ("大石" is
+    "da shi", and "da" is not the Portuguese particle)."""
     tokens = folded.split()[: MAX_TOKENS * 2]
+    if plain:
+        words = tuple(_make_part(t) for t in tokens)
+        return ParsedName(folded, words, words[:MAX_TOKENS], "".join(tokens))
     # Titles in front, when a name part follows them.
     start = 0
     while strip_titles and start < len(tokens) - 1:
@@ -217,8 +223,8 @@ def parse(name: str) -> ParsedName:
     """
     # "SURNAME, Given": the first word is a surname even if it looks like a title.
     surname_first = "," in name and "," not in name[name.index(",") + 1 :]
-    parsed = parse_folded(fold(name), strip_titles=not surname_first)
     script = main_script(name)
+    parsed = parse_folded(fold(name), strip_titles=not surname_first, plain=script == "other")
     if script != "latin":
         parsed = replace(parsed, script=script, rough=script == "other")
     if is_acronym(name):
