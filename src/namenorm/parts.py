@@ -84,6 +84,20 @@ DESIGNATORS = frozenset(
     majmuat gruppa tanzim chvk sharka sharika kompaniya
     """.split()
 )
+# Designators that say one kind in several languages and spellings, as one word or two.
+KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "airbase": ("air", "base"), "qada": ("base",),
+    **dict.fromkeys("jawia jawiya jawiyya juia".split(), ("air",)),
+    **dict.fromkeys("shabia shabiya shaabiya shabiyat".split(), ("district",)),
+    **dict.fromkeys("baldia baladiya baladiyah baladiyat".split(), ("municipality",)),
+    **dict.fromkeys(
+        "province mahafza muhafaza muhafazah muhafazat walaya wilaya wilayah wilayat".split(), ("governorate",)
+    ),
+    **dict.fromkeys("harbour harbor".split(), ("port",)),
+    **dict.fromkeys("wakala wakalat agentstvo".split(), ("agency",)),
+    **dict.fromkeys("majmua majmuat gruppa tanzim chvk".split(), ("group",)),
+    **dict.fromkeys("sharka sharika kompaniya".split(), ("company",)),
+}
 # Count as titles only in front of one: "Turkish Foreign Minister", not "Turkish Armed Forces".
 DEMONYMS = frozenset(
     """

@@ -19,7 +19,7 @@ from namenorm._config import MAX_CANDIDATES, RESULT_CACHE
 from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer
 from namenorm.index import Index, IndexFileError
 from namenorm.normalize import _check_str, fold
-from namenorm.parts import DESIGNATORS, ParsedName, initials, is_acronym, main_script, parse
+from namenorm.parts import DESIGNATORS, KIND_WORDS, ParsedName, initials, is_acronym, main_script, parse
 from namenorm.score import ACRONYM, CROSS_SCRIPT, DEFAULT_THRESHOLD, Comparison, compare_parsed, compare_score
 
 __all__ = ["Match", "Resolver", "IndexWarning", "resolve", "resolve_many", "candidates", "default_resolver"]
@@ -36,25 +36,9 @@ PLACE_EXTRA = 0.1
 DESIGNATOR_MISS = 0.03
 
 
-# Words for one kind in several languages and spellings, as one.
-_KIND_WORDS: dict[str, tuple[str, ...]] = {
-    "airbase": ("air", "base"), "qada": ("base",),
-    **dict.fromkeys("jawia jawiya jawiyya juia".split(), ("air",)),
-    **dict.fromkeys("shabia shabiya shaabiya shabiyat".split(), ("district",)),
-    **dict.fromkeys("baldia baladiya baladiyah baladiyat".split(), ("municipality",)),
-    **dict.fromkeys(
-        "province mahafza muhafaza muhafazah muhafazat walaya wilaya wilayah wilayat".split(), ("governorate",)
-    ),
-    **dict.fromkeys("harbour harbor".split(), ("port",)),
-    **dict.fromkeys("wakala wakalat agentstvo".split(), ("agency",)),
-    **dict.fromkeys("majmua majmuat gruppa tanzim chvk".split(), ("group",)),
-    **dict.fromkeys("sharka sharika kompaniya".split(), ("company",)),
-}
-
-
 def _kinds(p: ParsedName) -> set[str]:
     return {
-        word for x in p.parts if x.optional and x.text in DESIGNATORS for word in _KIND_WORDS.get(x.text, (x.text,))
+        word for x in p.parts if x.optional and x.text in DESIGNATORS for word in KIND_WORDS.get(x.text, (x.text,))
     }
 
 
