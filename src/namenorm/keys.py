@@ -62,7 +62,8 @@ VOWELS = frozenset("aeiouy")
 # (trigger, pattern, replacement): the pattern runs only when the token holds the trigger.
 _PRE_RULES: tuple[tuple[str, re.Pattern[str], Any], ...] = (
     ("h", re.compile(r"(?<=[aeiou])h$"), ""),  # Misratah -> Misrata, Dbeibeh -> Dbeibe
-    ("j", re.compile(r"(?<=[aeiouy])j$"), "y"),  # Sergej -> Sergey
+    # Sergej -> Sergey, Dmitrij -> Dmitriy; not -aj, where Arabic names keep their j (Sarraj, Faraj).
+    ("j", re.compile(r"(?<=[eiouy])j$"), "y"),
     ("ou", re.compile(r"ou(?=[aei])"), "w"),  # Houari -> Hwari (French ou before a vowel)
     ("x", re.compile(r"x"), "ks"),
     ("dg", re.compile(r"dg(?=[eiy])"), "j"),  # Rodgers, Bridget: English dg before e/i
