@@ -40,9 +40,9 @@ def test_index_agrees_with_brute_force() -> None:
     """The best score through the index against scoring every name with the same scorer.
 
     On the curated part of the gazetteer (2,200 names) with 250 perturbed names,
-    the index finds the best-scoring name for about 95% of the queries (measured:
-    3.6% differ with 5 candidate entities of 4 names each, 3 of those 9 still on
-    the same entity; 5.0% on another seed's 300 queries); the rest get a name a
+    the index finds the best-scoring name for about 97% of the queries (measured:
+    2.4% differ with 5 candidate entities of 4 names each, 1 of those 6 still on
+    the same entity; 3.7% on another seed's 300 queries); the rest get a name a
     little lower. Queries are harsh: a letter dropped or changed anywhere.
     """
     g = Gazetteer([e for e in Gazetteer.default() if not e.id.startswith("gn:") and e.kind != "country"])

@@ -212,3 +212,23 @@ def test_words_for_a_kind_of_body_in_arabic_and_russian(query: str, expected: st
     src.write_text("id,type,name\nQ130879,org,Reuters\nnn:wagner-group,org,Wagner Group\n", encoding="utf-8")
     m = Resolver(Gazetteer.load(src)).resolve(query)
     assert m is not None and m.entity.id == expected, m
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [("Khamis Muammar Qadhafi", "nn:khamis-gaddafi"), ("Mahamat Idriss Déby", "nn:mahamat-deby"),
+     ("Muammar Gaddafi", "Q19878"), ("Idriss Déby", "nn:idriss-deby"), ("Tayyip Erdogan", "nn:erdogan")],
+    ids=str,
+)
+def test_a_son_named_with_his_father_is_the_son(query: str, expected: str, tmp_path: Path) -> None:
+    # One reference name each (real people): "Khamis Muammar Qadhafi" is Khamis son of
+    # Muammar; his own given name, missing from "Muammar Gaddafi", decides.
+    src = tmp_path / "people.csv"
+    src.write_text(
+        "id,type,name\nQ19878,person,Muammar Gaddafi\nnn:khamis-gaddafi,person,Khamis Gaddafi\n"
+        "nn:idriss-deby,person,Idriss Déby\nnn:mahamat-deby,person,Mahamat Déby\n"
+        "nn:erdogan,person,Recep Tayyip Erdoğan\n",
+        encoding="utf-8",
+    )
+    m = Resolver(Gazetteer.load(src)).resolve(query)
+    assert m is not None and m.entity.id == expected, m

@@ -20,7 +20,16 @@ from namenorm.gazetteer import ENTITY_TYPES, Entity, Gazetteer
 from namenorm.index import Index, IndexFileError
 from namenorm.normalize import _check_str, fold
 from namenorm.parts import DESIGNATORS, KIND_WORDS, ParsedName, initials, is_acronym, main_script, parse
-from namenorm.score import ACRONYM, CROSS_SCRIPT, DEFAULT_THRESHOLD, Comparison, compare_parsed, compare_score
+from namenorm.score import (
+    ACRONYM,
+    AGREE,
+    CROSS_SCRIPT,
+    DEFAULT_THRESHOLD,
+    Comparison,
+    compare_parsed,
+    compare_score,
+    part_similarity,
+)
 
 __all__ = ["Match", "Resolver", "IndexWarning", "resolve", "resolve_many", "candidates", "default_resolver"]
 
@@ -34,6 +43,21 @@ PLACE_EXTRA = 0.1
 # What a place or body loses when the query says what kind it is ("Derna District")
 # and its name does not: enough to put the district before the town.
 DESIGNATOR_MISS = 0.03
+
+
+# What a person's name loses when the query's first part, its given name, pairs with
+# none of it: "Khamis Muammar Qadhafi" is Khamis son of Muammar, not Muammar; with the
+# given names-left-out discount this makes a missing first part cost more than a
+# missing middle one (a father's name, a nasab).
+GIVEN_NAME_MISSING = 0.94
+
+
+def _given_name_missing(query: ParsedName, target: ParsedName) -> bool:
+    if len(query.core) <= len(target.core):
+        return False
+    sim = part_similarity(query, target)
+    lead = query.core[0].text
+    return all(sim(lead, part.text)[0] < AGREE for part in target.core)
 
 
 def _kinds(p: ParsedName) -> set[str]:
@@ -218,6 +242,9 @@ class Resolver:
             missing = _missing_designator(query, target)
             if missing:
                 comp = replace(comp, score=comp.score * (1.0 - DESIGNATOR_MISS), note=f"not a {missing}")
+        elif _given_name_missing(query, target):
+            note = f"the query's given name {query.core[0].text!r} is not in this name"
+            comp = replace(comp, score=comp.score * GIVEN_NAME_MISSING, note=note)
         return comp
 
     def _acronym_of(self, query: ParsedName, target: ParsedName, ni: int) -> bool:
@@ -249,6 +276,8 @@ class Resolver:
                 score *= 1.0 - PLACE_EXTRA * extra
             if _missing_designator(query, target):
                 score *= 1.0 - DESIGNATOR_MISS
+        elif _given_name_missing(query, target):
+            score *= GIVEN_NAME_MISSING
         return score
 
     def with_threshold(self, threshold: float) -> Resolver:

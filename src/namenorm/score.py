@@ -210,8 +210,8 @@ def _arabic_similarity(a: str, b: str) -> tuple[float, str, str]:
 _Similarity = Callable[[str, str], tuple[float, str, str]]
 
 
-def _similarity(pa: ParsedName, pb: ParsedName) -> _Similarity:
-    """How parts of these two names are compared."""
+def part_similarity(pa: ParsedName, pb: ParsedName) -> _Similarity:
+    """How parts of these two names are compared: ``f(a, b) -> (score, method, key)``."""
     if pa.rough != pb.rough:
         return _spelling_similarity
     if (pa.script == "arabic") != (pb.script == "arabic"):
@@ -347,7 +347,7 @@ def compare_score(pa: ParsedName, pb: ParsedName) -> tuple[float, int]:
         return (factor if pa.folded else 0.0), 0
     if not pa.core or not pb.core:
         return 0.0, 0
-    score, extra = _align_score(pa.core, pb.core, _similarity(pa, pb))
+    score, extra = _align_score(pa.core, pb.core, part_similarity(pa, pb))
     if (len(pa.core) != len(pb.core) or rough) and score < 1.0:
         joined = _joined(pa, pb, score, skeletons=not rough)
         if joined is not None and joined.score > score:
@@ -365,7 +365,7 @@ def compare_parsed(pa: ParsedName, pb: ParsedName) -> Comparison:
         return Comparison(factor if pa.folded else 0.0, "exact")
     if not pa.core or not pb.core:
         return Comparison(0.0, "parts")
-    result = _align(pa.core, pb.core, _similarity(pa, pb))
+    result = _align(pa.core, pb.core, part_similarity(pa, pb))
     if (len(pa.core) != len(pb.core) or rough) and result.score < 1.0:
         joined = _joined(pa, pb, result.score, skeletons=not rough)
         if joined is not None and joined.score > result.score:
