@@ -173,6 +173,10 @@ def _romanize_arabic(run: str, word_start: bool) -> str:
             piece = "a"  # a final heh after a consonant is the -a/-e ending (Marcuse)
         elif ch == _ARABIC_AYN:
             piece = "a" if (i == 0 and word_start) else ""
+        elif ch == "ت" and run[i + 1 : i + 2] == "ص":
+            # ت then ص: two consonants with an unwritten vowel between (المعتصم is
+            # al-Mu'tasim), never the "ts" of foreign names, which Arabic writes تس.
+            piece = "ta"
         else:
             piece = _ARABIC.get(ch, "")
             if not piece and unicodedata.category(ch).startswith("N"):
