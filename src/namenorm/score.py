@@ -29,8 +29,10 @@ How a score is made
 4. The weighted mean of the pairs (short parts weigh less) is multiplied by
    ``1 - EXTRA`` for each part of the longer name left unpaired, down to
    ``1 - MAX_EXTRA``, or by ``1 - EXTRA_FRONT`` a part when the unpaired ones
-   all come before the paired ones (given names left out): "Lavrov" is "Sergey
-   Viktorovich Lavrov", with less certainty than "Sergey Lavrov" is.
+   all come before the paired ones (given names left out: "Lavrov" is "Sergey
+   Viktorovich Lavrov", with less certainty than "Sergey Lavrov" is) or all
+   between them (a nasab or middle names: "Abdel Fattah Saeed Hussein Khalil
+   el-Sisi" is "Abdel Fattah el-Sisi").
 5. When the names have different numbers of parts, the concatenated names
    are compared as well ("SergeiLavrov", "Abdulhamid"), and the better
    result stands.
@@ -262,8 +264,11 @@ def _align(ca: tuple[Part, ...], cb: tuple[Part, ...], sim: _Similarity = _part_
     extra = tuple(p.text for k, p in enumerate(longer) if k not in used)
     # Parts missing only in front of the matched ones are given names left out
     # ("Lavrov" for "Sergey Viktorovich Lavrov"): the usual way to name someone.
-    front_only = bool(extra) and max(k for k in range(len(longer)) if k not in used) < min(used)
-    penalty = min(MAX_EXTRA, (EXTRA_FRONT if front_only else EXTRA) * len(extra))
+    unpaired = [k for k in range(len(longer)) if k not in used]
+    # Parts left out in front (given names) or between the paired ones (a nasab,
+    # middle names) are the usual ways to shorten a name; after them, less so.
+    usual = bool(unpaired) and (max(unpaired) < min(used) or max(unpaired) < max(used) and min(unpaired) > min(used))
+    penalty = min(MAX_EXTRA, (EXTRA_FRONT if usual else EXTRA) * len(extra))
     base = num / den if den else 0.0
     score = max(0.0, min(1.0, base * (1.0 - penalty)))
     if initials:
@@ -328,8 +333,9 @@ def _align_score(ca: tuple[Part, ...], cb: tuple[Part, ...], sim: _Similarity) -
     longer, used = (na, used_a) if na > nb else (nb, used_b)
     extra = longer - len(used)
     if extra:
-        front_only = max(k for k in range(longer) if k not in used) < min(used)
-        penalty = min(MAX_EXTRA, (EXTRA_FRONT if front_only else EXTRA) * extra)
+        unpaired = [k for k in range(longer) if k not in used]
+        usual = max(unpaired) < min(used) or max(unpaired) < max(used) and min(unpaired) > min(used)
+        penalty = min(MAX_EXTRA, (EXTRA_FRONT if usual else EXTRA) * extra)
     else:
         penalty = 0.0
     score = max(0.0, min(1.0, (num / den if den else 0.0) * (1.0 - penalty)))
