@@ -270,6 +270,20 @@ def _open_lines(path: Path) -> Iterator[tuple[Iterable[bytes], Callable[[], int]
             raise GazetteerError(f"cannot read: {exc}", path=str(path)) from None
 
 
+def _numbered_lines(path: Path, progress: bool, every: int) -> Iterator[tuple[int, bytes]]:
+    """The lines of a plain, .gz or .zip file, numbered from 1, with a progress bar on
+    stderr redrawn when the line number has no bit of ``every`` set."""
+    with _open_lines(path) as (fh, position, total):
+        bar = _Progress(f"reading {path.name}", total, progress)
+        try:
+            for lineno, raw in enumerate(fh, start=1):
+                if not lineno & every:
+                    bar.update(position())
+                yield lineno, raw
+        finally:
+            bar.close()
+
+
 class _Bad:
     """Counts malformed lines; raises on the first one when strict."""
 
@@ -335,32 +349,25 @@ def _read_table(
     places: dict[int, _Place] = {}
     bad = _Bad(path, strict)
     below = 0
-    with _open_lines(path) as (fh, position, total):
-        bar = _Progress(f"reading {path.name}", total, progress)
+    for lineno, raw in _numbered_lines(path, progress, 0xFFF):
+        line = raw.rstrip(b"\r\n")
+        if not line.strip():
+            continue
         try:
-            for lineno, raw in enumerate(fh, start=1):
-                if not lineno & 0xFFF:
-                    bar.update(position())
-                line = raw.rstrip(b"\r\n")
-                if not line.strip():
-                    continue
-                try:
-                    text = line.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    bad(lineno, f"invalid UTF-8 at byte {exc.start}")
-                    continue
-                place = _parse_row(text.split("\t"), lineno, bad)
-                if place is None:
-                    continue
-                if place.gid in places:
-                    bad(lineno, f"geonameid {place.gid} again", "geonameid")
-                    continue
-                if place.population < min_population:
-                    below += 1
-                    continue
-                places[place.gid] = place
-        finally:
-            bar.close()
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad(lineno, f"invalid UTF-8 at byte {exc.start}")
+            continue
+        place = _parse_row(text.split("\t"), lineno, bad)
+        if place is None:
+            continue
+        if place.gid in places:
+            bad(lineno, f"geonameid {place.gid} again", "geonameid")
+            continue
+        if place.population < min_population:
+            below += 1
+            continue
+        places[place.gid] = place
     return places, bad, below
 
 
@@ -371,36 +378,29 @@ def _read_alternates(
     wanted = {str(gid).encode(): gid for gid in places}
     bad = _Bad(path, strict)
     dropped = 0
-    with _open_lines(path) as (fh, position, total):
-        bar = _Progress(f"reading {path.name}", total, progress)
+    for lineno, raw in _numbered_lines(path, progress, 0xFFFF):
+        head = raw.split(b"\t", 2)
+        if len(head) < 3:
+            if raw.strip():
+                bad(lineno, "fewer than 8 tab-separated columns")
+            continue
+        gid = wanted.get(head[1])
+        if gid is None:
+            continue  # a place not in the table: not even decoded
         try:
-            for lineno, raw in enumerate(fh, start=1):
-                if not lineno & 0xFFFF:
-                    bar.update(position())
-                head = raw.split(b"\t", 2)
-                if len(head) < 3:
-                    if raw.strip():
-                        bad(lineno, "fewer than 8 tab-separated columns")
-                    continue
-                gid = wanted.get(head[1])
-                if gid is None:
-                    continue  # a place not in the table: not even decoded
-                try:
-                    cells = raw.rstrip(b"\r\n").decode("utf-8").split("\t")
-                except UnicodeDecodeError as exc:
-                    bad(lineno, f"invalid UTF-8 at byte {exc.start}")
-                    continue
-                if len(cells) not in (8, 10):
-                    bad(lineno, f"{len(cells)} tab-separated columns, alternate names have 10 (or 8)")
-                    continue
-                try:
-                    alt_id = int(cells[0])
-                except ValueError:
-                    bad(lineno, f"not an alternateNameId: {cells[0]!r}", "alternateNameId")
-                    continue
-                dropped += _add_alternate(places[gid], alt_id, cells, languages)
-        finally:
-            bar.close()
+            cells = raw.rstrip(b"\r\n").decode("utf-8").split("\t")
+        except UnicodeDecodeError as exc:
+            bad(lineno, f"invalid UTF-8 at byte {exc.start}")
+            continue
+        if len(cells) not in (8, 10):
+            bad(lineno, f"{len(cells)} tab-separated columns, alternate names have 10 (or 8)")
+            continue
+        try:
+            alt_id = int(cells[0])
+        except ValueError:
+            bad(lineno, f"not an alternateNameId: {cells[0]!r}", "alternateNameId")
+            continue
+        dropped += _add_alternate(places[gid], alt_id, cells, languages)
     return bad, dropped
 
 

@@ -60,6 +60,27 @@ def _given_name_missing(query: ParsedName, target: ParsedName) -> bool:
     return all(sim(lead, part.text)[0] < AGREE for part in target.core)
 
 
+def _charge(
+    query: ParsedName, target: ParsedName, kind: str, score: float, extra: int, explain: bool = False
+) -> tuple[float, str]:
+    """A comparison's score after what the resolver charges on top of it, and (when
+    ``explain``) what it charged for: a place's or body's parts left over, a kind of
+    place the query says and the name does not, a person's given name missing."""
+    notes = []
+    if kind != "person":
+        if extra:
+            score *= 1.0 - PLACE_EXTRA * extra
+        missing = _missing_designator(query, target)
+        if missing:
+            score *= 1.0 - DESIGNATOR_MISS
+            notes.append(f"not a {missing}")
+    elif _given_name_missing(query, target):
+        score *= GIVEN_NAME_MISSING
+        if explain:
+            notes.append(f"the query's given name {query.core[0].text!r} is not in this name")
+    return score, "; ".join(notes)
+
+
 def _kinds(p: ParsedName) -> set[str]:
     return {
         word for x in p.parts if x.optional and x.text in DESIGNATORS for word in KIND_WORDS.get(x.text, (x.text,))
@@ -225,27 +246,29 @@ class Resolver:
         capitals that spells the initials of a place's or body's name scores
         ``ACRONYM`` (0.9). A gazetteer name that is a code ("MRA", see
         :func:`namenorm.parts.is_code`) matches only a query written the same."""
+        target, kind = self._target(ni)
+        special = self._special(query, target, ni, kind)
+        if special is not None:
+            return special
+        comp = compare_parsed(query, target)
+        score, note = _charge(query, target, kind, comp.score, len(comp.extra), explain=True)
+        if score == comp.score:
+            return comp
+        return replace(comp, score=score, strict_extra=bool(comp.extra) and kind != "person", note=note)
+
+    def _target(self, ni: int) -> tuple[ParsedName, str]:
         index = self.index
-        target = index.parsed_name(ni)
+        return index.parsed_name(ni), index.entities[index.entity_of(ni)].type
+
+    def _special(self, query: ParsedName, target: ParsedName, ni: int, kind: str) -> Comparison | None:
+        """The comparisons that no spelling makes: a code, an acronym."""
         if target.acronym and target.folded != query.folded:
             return Comparison(0.0, "code")  # a code ("MRA") matches only as written
-        kind = index.entities[index.entity_of(ni)].type
         if kind != "person" and self._acronym_of(query, target, ni):
             # "GNA" for the Government of National Accord; not for people, whose
             # names written in capitals ("ALI") are no acronyms.
             return Comparison(ACRONYM, "acronym")
-        comp = compare_parsed(query, target)
-        if comp.extra and kind != "person":
-            score = comp.score * (1.0 - PLACE_EXTRA * len(comp.extra))
-            comp = Comparison(score, comp.method, comp.pairs, comp.extra, True)
-        if kind != "person":
-            missing = _missing_designator(query, target)
-            if missing:
-                comp = replace(comp, score=comp.score * (1.0 - DESIGNATOR_MISS), note=f"not a {missing}")
-        elif _given_name_missing(query, target):
-            note = f"the query's given name {query.core[0].text!r} is not in this name"
-            comp = replace(comp, score=comp.score * GIVEN_NAME_MISSING, note=note)
-        return comp
+        return None
 
     def _acronym_of(self, query: ParsedName, target: ParsedName, ni: int) -> bool:
         """One name is the acronym of the other: the query in capitals spells the
@@ -263,22 +286,12 @@ class Resolver:
 
     def _score(self, query: ParsedName, ni: int) -> float:
         """:meth:`score_name`'s score alone, without its explanation (the hot path)."""
-        index = self.index
-        target = index.parsed_name(ni)
-        if target.acronym and target.folded != query.folded:
-            return 0.0
-        kind = index.entities[index.entity_of(ni)].type
-        if kind != "person" and self._acronym_of(query, target, ni):
-            return ACRONYM
+        target, kind = self._target(ni)
+        special = self._special(query, target, ni, kind)
+        if special is not None:
+            return special.score
         score, extra = compare_score(query, target)
-        if kind != "person":
-            if extra:
-                score *= 1.0 - PLACE_EXTRA * extra
-            if _missing_designator(query, target):
-                score *= 1.0 - DESIGNATOR_MISS
-        elif _given_name_missing(query, target):
-            score *= GIVEN_NAME_MISSING
-        return score
+        return _charge(query, target, kind, score, extra)[0]
 
     def with_threshold(self, threshold: float) -> Resolver:
         """This resolver with another threshold, sharing its gazetteer and index."""
